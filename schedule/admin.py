@@ -1,0 +1,462 @@
+"""The back office: organisers run events here without writing code."""
+
+import csv
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+
+from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
+from .timezones import timezone_form_field
+
+admin.site.site_header = "Eventsite back office"
+admin.site.site_title = "Eventsite admin"
+admin.site.index_title = "Run your events"
+
+
+def local_time(event, value, fmt="%a %d %b %Y, %H:%M"):
+    """A datetime as organisers think of it: in the event's zone, with its abbreviation."""
+    if value is None:
+        return "–"
+    local = event.local(value)
+    return f"{local.strftime(fmt)} {local.strftime('%Z')}"
+
+
+# ---------------------------------------------------------------------------
+# Events
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 0
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "position", "description", "join_url", "join_instructions"]
+    formfield_overrides = {
+        Room._meta.get_field("description").__class__: {
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 30})
+        }
+    }
+
+
+class TalkTimesInline(admin.TabularInline):
+    """Read-only list of the event's talks with their local times."""
+
+    model = Talk
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["title", "local_start_time", "room", "state"]
+    readonly_fields = ["title", "local_start_time", "room", "state"]
+    verbose_name_plural = "talks (edit them under Talks)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("room", "event").order_by("start")
+
+    @admin.display(description="starts")
+    def local_start_time(self, talk):
+        return local_time(talk.event, talk.start)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "festival_name",
+        "local_start_time",
+        "timezone",
+        "is_published",
+        "talk_count",
+        "registration_count",
+    ]
+    list_filter = ["is_published", "festival_name", "timezone"]
+    search_fields = ["name", "slug", "tagline", "festival_name", "organiser_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "start"
+    actions = ["publish", "unpublish"]
+    inlines = [RoomInline, TalkTimesInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "tagline", "description", "is_published"]}),
+        (
+            "When",
+            {
+                "fields": ["timezone", "start", "end"],
+                "description": "Start and end are entered in UTC here; the talks' times are "
+                "entered in the event's time zone.",
+            },
+        ),
+        (
+            "Festival and organiser",
+            {"fields": ["festival_name", "festival_url", "organiser_name", "organiser_url"]},
+        ),
+        ("Media", {"fields": ["cover_image", "trailer_url", "stream_url"]}),
+        (
+            "Registration and access",
+            {
+                "fields": [
+                    "registration_opens",
+                    "registration_closes",
+                    "capacity",
+                    "access_reveal_minutes",
+                ]
+            },
+        ),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "timezone":
+            return timezone_form_field(label="Time zone", help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                num_talks=Count("talks", distinct=True),
+                num_registrations=Count(
+                    "registrations",
+                    filter=Q(registrations__status=Registration.Status.CONFIRMED),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description="starts", ordering="start")
+    def local_start_time(self, event):
+        return local_time(event, event.start)
+
+    @admin.display(description="talks", ordering="num_talks")
+    def talk_count(self, event):
+        return event.num_talks
+
+    @admin.display(description="confirmed", ordering="num_registrations")
+    def registration_count(self, event):
+        url = reverse("admin:schedule_registration_changelist") + f"?event__id__exact={event.pk}"
+        return format_html('<a href="{}">{}</a>', url, event.num_registrations)
+
+    @admin.action(description="Publish the selected events", permissions=["change"])
+    def publish(self, request, queryset):
+        updated = queryset.update(is_published=True, updated_at=timezone.now())
+        self.message_user(request, f"{updated} event(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected events", permissions=["change"])
+    def unpublish(self, request, queryset):
+        updated = queryset.update(is_published=False, updated_at=timezone.now())
+        self.message_user(request, f"{updated} event(s) unpublished.", messages.SUCCESS)
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "event", "position"]
+    list_filter = ["event"]
+    search_fields = ["name", "event__name"]
+    list_select_related = ["event"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["event"]
+
+
+# ---------------------------------------------------------------------------
+# Talks
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, event):
+        return f"{event.name} ({event.timezone})"
+
+
+class TalkAdminForm(forms.ModelForm):
+    """Start and end are entered and displayed in the event's time zone.
+
+    The fields are parsed in the active zone (UTC in the admin); ``clean()``
+    reads the wall-clock time the organiser typed and attaches the event's zone.
+    """
+
+    class Meta:
+        model = Talk
+        fields = "__all__"
+        field_classes = {"event": EventChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self._event_hint()
+        if event is not None:
+            zone_text = f"in the event's time zone, {event.timezone_label}"
+        else:
+            zone_text = "in the chosen event's time zone (shown next to each event)"
+        for name in ("start", "end"):
+            if name in self.fields:
+                self.fields[name].help_text = f"Date and time {zone_text}."
+        if self.instance.pk and event is not None:
+            for name in ("start", "end"):
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial[name] = timezone.make_naive(value, event.tzinfo)
+
+    def _event_hint(self):
+        if self.instance.pk and self.instance.event_id:
+            return self.instance.event
+        event_id = self.initial.get("event")
+        if event_id:
+            return Event.objects.filter(pk=event_id).first()
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        event = cleaned.get("event")
+        if event is not None:
+            for name in ("start", "end"):
+                value = cleaned.get(name)
+                if value is not None:
+                    wall_clock = timezone.make_naive(value)
+                    cleaned[name] = wall_clock.replace(tzinfo=event.tzinfo)
+        return cleaned
+
+
+class TalkSpeakerInline(admin.TabularInline):
+    model = TalkSpeaker
+    extra = 1
+    autocomplete_fields = ["speaker"]
+    fields = ["speaker", "position"]
+    verbose_name = "speaker"
+    verbose_name_plural = "speakers (in the order shown on the site: position 0 first)"
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Talk.State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Talk.State.values:
+            return queryset.filter(state=self.value())
+        return queryset
+
+
+@admin.register(Talk)
+class TalkAdmin(admin.ModelAdmin):
+    form = TalkAdminForm
+    list_display = ["title", "event", "room", "local_start_time", "speaker_names", "state"]
+    list_filter = ["event", "room", StateFilter]
+    list_select_related = ["event", "room"]
+    search_fields = ["title", "abstract", "speakers__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["event"]
+    inlines = [TalkSpeakerInline]
+    actions = ["publish", "cancel", "make_draft"]
+    readonly_fields = ["guid", "sequence", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["event", "title", "slug", "state", "abstract"]}),
+        ("When and where", {"fields": ["room", "start", "end", "live_qa_minutes"]}),
+        ("Links", {"fields": ["teaser_url", "recording_url", "language"]}),
+        ("Calendar feeds", {"classes": ["collapse"], "fields": ["guid", "sequence", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "talk_speakers",
+                    queryset=TalkSpeaker.objects.select_related("speaker").order_by("position"),
+                )
+            )
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs["queryset"] = Room.objects.select_related("event")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="starts (event's zone)", ordering="start")
+    def local_start_time(self, talk):
+        return local_time(talk.event, talk.start)
+
+    @admin.display(description="speakers")
+    def speaker_names(self, talk):
+        return ", ".join(speaker.name for speaker in talk.speaker_list)
+
+    def _set_state(self, request, queryset, state, verb):
+        changed, refused = 0, []
+        for talk in queryset.select_related("event", "room"):
+            talk.state = state
+            try:
+                talk.full_clean()
+            except Exception as error:  # noqa: BLE001 - shown to the organiser
+                refused.append(f"“{talk}”: {'; '.join(getattr(error, 'messages', [str(error)]))}")
+                continue
+            talk.save()
+            changed += 1
+        if changed:
+            self.message_user(request, f"{changed} talk(s) {verb}.", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, f"Not {verb}: {line}", messages.ERROR)
+
+    @admin.action(description="Publish the selected talks", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_state(request, queryset, Talk.State.PUBLISHED, "published")
+
+    @admin.action(description="Cancel the selected talks", permissions=["change"])
+    def cancel(self, request, queryset):
+        self._set_state(request, queryset, Talk.State.CANCELLED, "cancelled")
+
+    @admin.action(description="Move the selected talks back to draft", permissions=["change"])
+    def make_draft(self, request, queryset):
+        self._set_state(request, queryset, Talk.State.DRAFT, "moved to draft")
+
+
+# ---------------------------------------------------------------------------
+# Speakers
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["photo_thumbnail", "name", "headline", "email", "user", "updated_at"]
+    list_display_links = ["photo_thumbnail", "name"]
+    search_fields = ["name", "email", "headline"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["photo_preview", "talk_list", "claimed_at", "updated_at", "updated_by"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "headline", "bio"]}),
+        ("Photo", {"fields": ["photo_preview", "photo"]}),
+        ("Links", {"fields": Speaker.LINK_FIELDS}),
+        ("Account", {"fields": ["email", "user", "claimed_at"]}),
+        ("Talks", {"fields": ["talk_list"]}),
+        ("Changes", {"fields": ["updated_at", "updated_by"]}),
+    ]
+
+    @admin.display(description="photo")
+    def photo_thumbnail(self, speaker):
+        image = speaker.photo_small or speaker.photo
+        if not image:
+            return "–"
+        return format_html(
+            '<img src="{}" alt="" width="40" height="40" class="speaker-thumb">', image.url
+        )
+
+    @admin.display(description="current photo")
+    def photo_preview(self, speaker):
+        if not speaker.photo:
+            return "No photo yet."
+        return format_html(
+            '<img src="{}" alt="Photo of {}" width="200" height="200">',
+            speaker.photo.url,
+            speaker.name,
+        )
+
+    @admin.display(description="talks")
+    def talk_list(self, speaker):
+        talks = speaker.talks.select_related("event").order_by("start")
+        if not talks:
+            return "No talks yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> – {}, {}</li>',
+                (
+                    (
+                        reverse("admin:schedule_talk_change", args=[talk.pk]),
+                        talk.title,
+                        talk.event.name,
+                        local_time(talk.event, talk.start),
+                    )
+                    for talk in talks
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        if not obj.slug:
+            obj.slug = slugify(obj.name)
+        super().save_model(request, obj, form, change)
+
+
+# ---------------------------------------------------------------------------
+# Registrations
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["user_email", "user_name", "event", "status", "registered_at_local"]
+    list_filter = ["event", "status"]
+    search_fields = ["user__email", "user__display_name"]
+    list_select_related = ["user", "event"]
+    autocomplete_fields = ["event"]
+    raw_id_fields = ["user"]
+    actions = ["export_csv"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="e-mail", ordering="user__email")
+    def user_email(self, registration):
+        return registration.user.email
+
+    @admin.display(description="name", ordering="user__display_name")
+    def user_name(self, registration):
+        return registration.user.display_name
+
+    @admin.display(description="registered at (event's zone)", ordering="created_at")
+    def registered_at_local(self, registration):
+        return local_time(registration.event, registration.created_at)
+
+    @admin.action(description="Export the selected registrations as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="registrations-{stamp}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["name", "e-mail", "event", "status", "registered at", "time zone"])
+        for registration in queryset.select_related("user", "event").order_by(
+            "event", "created_at"
+        ):
+            event = registration.event
+            writer.writerow(
+                [
+                    _csv_safe(registration.user.display_name),
+                    _csv_safe(registration.user.email),
+                    _csv_safe(event.name),
+                    registration.status,
+                    event.local(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+                    event.timezone,
+                ]
+            )
+        return response
+
+
+def _csv_safe(value):
+    """Keep spreadsheet formulas out of exported cells (CSV injection)."""
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@admin.register(JoinClick)
+class JoinClickAdmin(admin.ModelAdmin):
+    list_display = ["user", "room", "event_name", "clicked_at"]
+    list_filter = ["room__event", "room"]
+    search_fields = ["user__email", "room__name"]
+    list_select_related = ["user", "room__event"]
+    date_hierarchy = "clicked_at"
+
+    @admin.display(description="event", ordering="room__event__name")
+    def event_name(self, click):
+        return click.room.event.name
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,534 @@
+"""Events, rooms, speakers, talks and registrations.
+
+All datetimes are stored in UTC; each event names the IANA zone its times are
+entered and shown in.
+"""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .timezones import abbreviation, get_zone, validate_timezone
+
+# ---------------------------------------------------------------------------
+# Events
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Published events, plus unpublished ones for staff (shown as a preview)."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now()).order_by("start")
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now()).order_by("-start")
+
+
+class Event(models.Model):
+    slug = models.SlugField(
+        unique=True, help_text="Part of the address: /events/<slug>/, e.g. ml-art-datafest-2020."
+    )
+    name = models.CharField(max_length=200, help_text="e.g. Machine Learning Art")
+    tagline = models.CharField(
+        max_length=300, blank=True, help_text="One line shown under the name and in link previews."
+    )
+    description = models.TextField(
+        blank=True, help_text="The goal of the event, in Markdown. Shown on the event page."
+    )
+    festival_name = models.CharField(
+        "festival", max_length=200, blank=True, help_text="Parent event, e.g. Data Fest 2020."
+    )
+    festival_url = models.URLField("festival link", blank=True)
+    organiser_name = models.CharField(
+        "organiser", max_length=200, blank=True, help_text="e.g. Open Data Science"
+    )
+    organiser_url = models.URLField("organiser link", blank=True)
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        validators=[validate_timezone],
+        default="UTC",
+        help_text="Times of this event are entered and shown in this zone, e.g. Europe/Moscow.",
+    )
+    start = models.DateTimeField(help_text="When the first talk starts.")
+    end = models.DateTimeField(help_text="When the last talk ends.")
+    stream_url = models.URLField(
+        "public stream", blank=True, help_text="Public live stream anyone may watch (YouTube...)."
+    )
+    trailer_url = models.URLField(
+        "trailer", blank=True, help_text="A video that presents the event."
+    )
+    cover_image = models.ImageField(
+        "cover image", upload_to="events/", blank=True, help_text="Wide picture, e.g. 1600×900."
+    )
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Unpublished events are visible to staff only."
+    )
+    registration_opens = models.DateTimeField(
+        "registration opens", null=True, blank=True, help_text="Empty: open as soon as published."
+    )
+    registration_closes = models.DateTimeField(
+        "registration closes", null=True, blank=True, help_text="Empty: open until the event ends."
+    )
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Confirmed places. When full, people join a waitlist. Empty: no limit.",
+    )
+    access_reveal_minutes = models.PositiveIntegerField(
+        "reveal join links (minutes before start)",
+        default=30,
+        help_text="Registered people see the join links this long before the start; "
+        "0 = as soon as they register.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = "event"
+        verbose_name_plural = "events"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="event_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes__isnull=True)
+                | Q(registration_opens__isnull=True)
+                | Q(registration_closes__gt=models.F("registration_opens")),
+                name="event_registration_closes_after_opens",
+            ),
+        ]
+        indexes = [models.Index(fields=["is_published", "start"], name="event_published_start")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("schedule:event-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "The event must end after it starts."
+        if (
+            self.registration_opens
+            and self.registration_closes
+            and self.registration_closes <= self.registration_opens
+        ):
+            errors["registration_closes"] = "Registration must close after it opens."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def tzinfo(self):
+        return get_zone(self.timezone) or dt.UTC
+
+    def local(self, value):
+        """A datetime in the event's zone."""
+        return timezone.localtime(value, self.tzinfo)
+
+    @property
+    def local_start(self):
+        return self.local(self.start)
+
+    @property
+    def local_end(self):
+        return self.local(self.end)
+
+    @property
+    def timezone_label(self):
+        """ "Europe/Moscow (MSK)": the zone and its abbreviation at the event's start."""
+        moment = self.start or timezone.now()
+        return f"{self.timezone} ({abbreviation(moment, self.tzinfo)})"
+
+    def day_bounds(self):
+        """First and last instant of the event's days, in its own zone."""
+        zone = self.tzinfo
+        first = dt.datetime.combine(self.local_start.date(), dt.time.min, tzinfo=zone)
+        last = dt.datetime.combine(self.local_end.date() + dt.timedelta(days=1), dt.time.min, zone)
+        return first, last
+
+    def is_past(self, now=None):
+        return self.end < (now or timezone.now())
+
+    def registration_window(self):
+        """(opens, closes) with the defaults filled in."""
+        closes = self.registration_closes or self.end
+        if self.registration_closes:
+            closes = min(self.registration_closes, self.end)
+        return self.registration_opens, closes
+
+    def registration_is_open(self, now=None):
+        now = now or timezone.now()
+        opens, closes = self.registration_window()
+        return (opens is None or opens <= now) and now < closes
+
+    @property
+    def reveal_at(self):
+        """When registered people start to see the join links."""
+        return self.start - dt.timedelta(minutes=self.access_reveal_minutes)
+
+
+class Room(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=100, help_text="e.g. ML Art")
+    slug = models.SlugField(help_text="Part of the join address, unique within the event.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Rooms are listed by this.")
+    description = models.TextField(
+        "public description", blank=True, help_text="Shown to everyone, e.g. “Main stage”."
+    )
+    join_url = models.URLField(
+        "join URL",
+        blank=True,
+        max_length=500,
+        help_text="PRIVATE. The video room invite, e.g. https://spatial.chat/s/ods. "
+        "Shown only to confirmed registrations, from the reveal time on.",
+    )
+    join_instructions = models.TextField(
+        "join instructions",
+        blank=True,
+        help_text="PRIVATE. Shown with the join link, e.g. “find the ML ART room in the list”.",
+    )
+
+    class Meta:
+        ordering = ["event", "position", "name"]
+        verbose_name = "room"
+        verbose_name_plural = "rooms"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "slug"], name="room_unique_slug_per_event")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_join_path(self):
+        return reverse("schedule:room-join", kwargs={"slug": self.event.slug, "room": self.slug})
+
+
+# ---------------------------------------------------------------------------
+# Speakers
+
+
+def speaker_photo_path(instance, filename):
+    # The caller (schedule/images.py) chooses a generated name; this keeps any
+    # other path out of user-controlled file names.
+    return f"speakers/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()[:5]}"
+
+
+class Speaker(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True, help_text="Part of the address: /speakers/<slug>/.")
+    headline = models.CharField(
+        "headline / affiliation",
+        max_length=200,
+        blank=True,
+        help_text="e.g. Research scientist at Google",
+    )
+    bio = models.TextField(blank=True, help_text="Markdown. Links and emphasis are kept.")
+    photo = models.ImageField(upload_to=speaker_photo_path, blank=True, help_text="400×400.")
+    photo_small = models.ImageField(upload_to=speaker_photo_path, blank=True, editable=False)
+    website = models.URLField(blank=True, help_text="e.g. https://mlart.org/")
+    twitter = models.URLField("X / Twitter", blank=True, help_text="https://twitter.com/name")
+    mastodon = models.URLField(blank=True, help_text="https://mastodon.social/@name")
+    github = models.URLField("GitHub", blank=True, help_text="https://github.com/name")
+    linkedin = models.URLField("LinkedIn", blank=True, help_text="https://linkedin.com/in/name")
+    email = models.EmailField(
+        "private e-mail",
+        blank=True,
+        db_index=True,
+        help_text="Never shown. A user who verifies this address can claim the profile.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker",
+        help_text="The account that manages this profile.",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    LINK_FIELDS = ["website", "twitter", "mastodon", "github", "linkedin"]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "speaker"
+        verbose_name_plural = "speakers"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("schedule:speaker-detail", kwargs={"slug": self.slug})
+
+    @property
+    def links(self):
+        """[(label, url)] for the links that are filled in, in a fixed order."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in self.LINK_FIELDS
+            if getattr(self, name)
+        ]
+
+    @property
+    def primary_link(self):
+        return next((getattr(self, name) for name in self.LINK_FIELDS if getattr(self, name)), "")
+
+
+# ---------------------------------------------------------------------------
+# Talks
+
+
+class TalkQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=Talk.State.PUBLISHED)
+
+    def public(self):
+        """What the public schedule lists: published and cancelled talks."""
+        return self.filter(state__in=[Talk.State.PUBLISHED, Talk.State.CANCELLED])
+
+    def visible_to(self, user):
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.public()
+
+    def for_schedule(self):
+        """Rooms and ordered speakers loaded up front: a constant number of queries."""
+        return self.select_related("room", "event").prefetch_related(
+            Prefetch(
+                "talk_speakers",
+                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "pk"),
+            )
+        )
+
+
+class Talk(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(help_text="Part of the address, unique within the event.")
+    abstract = models.TextField(blank=True, help_text="Markdown.")
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.PROTECT,
+        related_name="talks",
+        help_text="Where the talk happens. A room with talks cannot be deleted.",
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    speakers = models.ManyToManyField(
+        Speaker, through="TalkSpeaker", related_name="talks", blank=True
+    )
+    teaser_url = models.URLField("teaser", blank=True, help_text="A short video about the talk.")
+    recording_url = models.URLField("recording", blank=True)
+    live_qa_minutes = models.PositiveSmallIntegerField(
+        "live Q&A (minutes)", default=0, help_text="Live Q&A with the speaker after the talk."
+    )
+    language = models.CharField(max_length=8, default="en", help_text="e.g. en, ru")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    guid = models.UUIDField(
+        "GUID", default=uuid.uuid4, unique=True, editable=False, help_text="Stable feed id."
+    )
+    sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Calendar revision, increased on every change."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "room__position"]
+        verbose_name = "talk"
+        verbose_name_plural = "talks"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "slug"], name="talk_unique_slug_per_event"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="talk_end_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "state", "start"], name="talk_event_state_start"),
+            models.Index(fields=["room", "start"], name="talk_room_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            self.sequence += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sequence", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("schedule:talk-detail", kwargs={"slug": self.event.slug, "talk": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "The talk must end after it starts."
+        event = self.event if self.event_id else None
+        if event and self.room_id and self.room.event_id != event.pk:
+            errors["room"] = f"Choose a room of “{event}”."
+        if event and self.start and self.end and "end" not in errors:
+            first, last = event.day_bounds()
+            if self.start < first or self.end > last:
+                errors.setdefault("start", []).append(
+                    "The talk must lie within the event's days "
+                    f"({first:%d %b %Y} to {(last - dt.timedelta(days=1)):%d %b %Y}, "
+                    f"{event.timezone_label})."
+                )
+        if (
+            self.state == self.State.PUBLISHED
+            and self.room_id
+            and self.start
+            and self.end
+            and "end" not in errors
+        ):
+            clash = (
+                Talk.objects.published()
+                .filter(room_id=self.room_id, start__lt=self.end, end__gt=self.start)
+                .exclude(pk=self.pk)
+                .order_by("start")
+                .first()
+            )
+            if clash:
+                local = event.local(clash.start) if event else clash.start
+                errors.setdefault("start", []).append(
+                    f"“{clash.title}” is already published in {self.room} at "
+                    f"{local:%H:%M}; two published talks cannot overlap in one room."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def speaker_list(self):
+        """Speakers in their order; uses the prefetch of ``for_schedule()``."""
+        return [link.speaker for link in self.talk_speakers.all()]
+
+    @property
+    def duration(self):
+        return self.end - self.start
+
+    @property
+    def qa_end(self):
+        return self.end + dt.timedelta(minutes=self.live_qa_minutes)
+
+    @property
+    def is_cancelled(self):
+        return self.state == self.State.CANCELLED
+
+
+class TalkSpeaker(models.Model):
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="talk_speakers")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="talk_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "speaker of the talk"
+        verbose_name_plural = "speakers of the talk"
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "speaker"], name="talkspeaker_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} – {self.talk}"
+
+
+# ---------------------------------------------------------------------------
+# Registrations
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=Registration.Status.WAITLISTED)
+
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "On the waitlist"
+        CANCELLED = "cancelled", "Cancelled"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    created_at = models.DateTimeField("registered at", default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "registration"
+        verbose_name_plural = "registrations"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="registration_unique_user_event")
+        ]
+        indexes = [
+            models.Index(
+                fields=["event", "status", "created_at"], name="registration_event_status"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.event} ({self.get_status_display()})"
+
+
+class JoinClick(models.Model):
+    """Someone with access followed a room's join link (for the organisers)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_clicks"
+    )
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="join_clicks")
+    clicked_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-clicked_at"]
+        verbose_name = "join click"
+        verbose_name_plural = "join clicks"
+
+    def __str__(self):
+        return f"{self.user} → {self.room} at {self.clicked_at:%Y-%m-%d %H:%M} UTC"

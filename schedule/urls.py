@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "schedule"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("events/<slug:slug>/schedule/", views.EventScheduleView.as_view(), name="event-schedule"),
+    path(
+        "events/<slug:slug>/talks/<slug:talk>/", views.TalkDetailView.as_view(), name="talk-detail"
+    ),
+    path("events/<slug:slug>/join/<slug:room>/", views.room_join, name="room-join"),
+    path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
+]

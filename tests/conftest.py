@@ -1,0 +1,41 @@
+import pytest
+from django.core.cache import cache
+
+from schedule.demo import load_demo
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo_event(db):
+    """The seed event on its real date, 2020-09-19 in Europe/Moscow."""
+    event, _ = load_demo()
+    return event
+
+
+@pytest.fixture
+def user(db):
+    return make_user("attendee@example.com")
+
+
+@pytest.fixture
+def superuser(db):
+    from accounts.models import User
+
+    admin_user = User.objects.create_superuser("boss@example.com", "pw-superuser-123")
+    return admin_user
+
+
+@pytest.fixture
+def organiser(db):
+    from django.contrib.auth.models import Group
+
+    person = make_user("organiser@example.com", is_staff=True)
+    person.groups.add(Group.objects.get(name="Organisers"))
+    return person

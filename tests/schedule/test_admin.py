@@ -1,0 +1,246 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from schedule.models import JoinClick, Registration, Talk
+from tests.factories import make_registration, make_user
+
+UTC = dt.UTC
+pytestmark = pytest.mark.django_db
+
+SCHEDULE_MODELS = ["event", "room", "talk", "speaker", "registration", "joinclick"]
+
+
+def _object_for(model_name, demo_event):
+    if model_name == "event":
+        return demo_event
+    if model_name == "room":
+        return demo_event.rooms.get()
+    if model_name == "talk":
+        return demo_event.talks.first()
+    if model_name == "speaker":
+        return demo_event.talks.first().speakers.first()
+    if model_name == "registration":
+        return make_registration(make_user(), demo_event)
+    if model_name == "joinclick":
+        return JoinClick.objects.create(user=make_user(), room=demo_event.rooms.get())
+    raise AssertionError(model_name)
+
+
+@pytest.mark.parametrize("as_user", ["superuser", "organiser"])
+@pytest.mark.parametrize("model_name", SCHEDULE_MODELS)
+def test_admin_pages_load(client, request, demo_event, as_user, model_name):
+    client.force_login(request.getfixturevalue(as_user))
+    obj = _object_for(model_name, demo_event)
+    changelist = client.get(reverse(f"admin:schedule_{model_name}_changelist"))
+    assert changelist.status_code == 200
+    assert str(obj) in changelist.content.decode() or model_name == "joinclick"
+    change = client.get(reverse(f"admin:schedule_{model_name}_change", args=[obj.pk]))
+    assert change.status_code == 200
+    add = client.get(reverse(f"admin:schedule_{model_name}_add"))
+    assert add.status_code == (403 if model_name == "joinclick" else 200)
+
+
+def test_organiser_cannot_manage_users(client, organiser):
+    client.force_login(organiser)
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:schedule_event_changelist")).status_code == 200
+
+
+def test_user_admin_pages_load_for_superuser(client, superuser, user):
+    client.force_login(superuser)
+    assert user.email in client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert client.get(reverse("admin:accounts_user_change", args=[user.pk])).status_code == 200
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "new@example.com",
+            "usable_password": "true",
+            "password1": "a-long-pass-phrase-9",
+            "password2": "a-long-pass-phrase-9",
+        },
+    )
+    assert response.status_code == 302
+    assert response.wsgi_request.user.__class__.objects.filter(email="new@example.com").exists()
+
+
+def _talk_form(demo_event, **overrides):
+    room = demo_event.rooms.get()
+    speaker = demo_event.talks.first().speakers.first()
+    data = {
+        "event": demo_event.pk,
+        "title": "Evening talk",
+        "slug": "evening-talk",
+        "state": "published",
+        "abstract": "",
+        "room": room.pk,
+        "start_0": "2020-09-19",
+        "start_1": "19:00",
+        "end_0": "2020-09-19",
+        "end_1": "19:30",
+        "live_qa_minutes": "0",
+        "teaser_url": "",
+        "recording_url": "",
+        "language": "en",
+        "talk_speakers-TOTAL_FORMS": "1",
+        "talk_speakers-INITIAL_FORMS": "0",
+        "talk_speakers-MIN_NUM_FORMS": "0",
+        "talk_speakers-MAX_NUM_FORMS": "1000",
+        "talk_speakers-0-speaker": speaker.pk,
+        "talk_speakers-0-position": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_talk_admin_times_are_entered_in_event_zone(client, superuser, demo_event):
+    demo_event.end = dt.datetime(2020, 9, 19, 17, 0, tzinfo=UTC)  # 20:00 MSK
+    demo_event.save()
+    client.force_login(superuser)
+    response = client.post(reverse("admin:schedule_talk_add"), _talk_form(demo_event))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    talk = Talk.objects.get(slug="evening-talk")
+    assert talk.start == dt.datetime(2020, 9, 19, 16, 0, tzinfo=UTC)
+    assert [s.name for s in talk.speaker_list] == ["Alexander Mordvintsev"]
+
+
+def test_talk_admin_1600_stores_1300_utc_and_shows_1600(client, superuser, demo_event):
+    client.force_login(superuser)
+    talk = demo_event.talks.get(slug="neural-cellular-automata")
+    data = _talk_form(demo_event, title=talk.title, slug=talk.slug, start_1="16:00", end_1="16:40")
+    data["talk_speakers-0-speaker"] = ""
+    response = client.post(reverse("admin:schedule_talk_change", args=[talk.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    talk.refresh_from_db()
+    assert talk.start == dt.datetime(2020, 9, 19, 13, 0, tzinfo=UTC)
+    page = client.get(reverse("admin:schedule_talk_change", args=[talk.pk])).content.decode()
+    assert 'value="16:00:00"' in page or 'value="16:00"' in page
+    assert "Europe/Moscow (MSK)" in page
+    listing = client.get(reverse("admin:schedule_talk_changelist")).content.decode()
+    assert "Sat 19 Sep 2020, 16:00 MSK" in listing
+
+
+def test_talk_admin_overlap_is_a_form_error(client, superuser, demo_event):
+    client.force_login(superuser)
+    data = _talk_form(demo_event, start_1="16:10", end_1="16:30")
+    response = client.post(reverse("admin:schedule_talk_add"), data)
+    assert response.status_code == 200
+    assert "is already published in ML Art" in response.content.decode()
+    assert not Talk.objects.filter(slug="evening-talk").exists()
+
+
+def test_talk_admin_outside_event_days_is_a_form_error(client, superuser, demo_event):
+    client.force_login(superuser)
+    data = _talk_form(demo_event, start_0="2020-09-21", end_0="2020-09-21")
+    response = client.post(reverse("admin:schedule_talk_add"), data)
+    assert response.status_code == 200
+    assert "within the event&#x27;s days" in response.content.decode()
+
+
+def test_talk_admin_end_before_start_is_a_form_error(client, superuser, demo_event):
+    client.force_login(superuser)
+    data = _talk_form(demo_event, start_1="19:00", end_1="18:00")
+    response = client.post(reverse("admin:schedule_talk_add"), data)
+    assert response.status_code == 200
+    assert "must end after it starts" in response.content.decode()
+
+
+def test_talk_admin_garbage_time_is_a_form_error(client, superuser, demo_event):
+    client.force_login(superuser)
+    data = _talk_form(demo_event, start_1="25:99")
+    response = client.post(reverse("admin:schedule_talk_add"), data)
+    assert response.status_code == 200
+    assert "Enter a valid time" in response.content.decode()
+
+
+def test_publish_action_refuses_overlap(client, superuser, demo_event):
+    client.force_login(superuser)
+    first = demo_event.talks.get(slug="neural-cellular-automata")
+    draft = Talk.objects.create(
+        event=demo_event,
+        room=first.room,
+        title="Clash",
+        slug="clash",
+        start=first.start,
+        end=first.end,
+        state="draft",
+    )
+    response = client.post(
+        reverse("admin:schedule_talk_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    assert "Not published" in response.content.decode()
+
+
+def test_event_publish_and_unpublish_actions(client, superuser, demo_event):
+    client.force_login(superuser)
+    url = reverse("admin:schedule_event_changelist")
+    client.post(url, {"action": "unpublish", "_selected_action": [demo_event.pk]})
+    demo_event.refresh_from_db()
+    assert demo_event.is_published is False
+    client.post(url, {"action": "publish", "_selected_action": [demo_event.pk]})
+    demo_event.refresh_from_db()
+    assert demo_event.is_published is True
+
+
+def test_event_change_page_lists_talk_times_and_view_on_site(client, superuser, demo_event):
+    client.force_login(superuser)
+    page = client.get(reverse("admin:schedule_event_change", args=[demo_event.pk])).content
+    page = page.decode()
+    assert "Sat 19 Sep 2020, 17:00 MSK" in page
+    assert "View on site" in page
+
+
+def test_registration_csv_export(client, superuser, demo_event):
+    ada = make_user("ada@example.com", display_name="Ada Lovelace")
+    bob = make_user("bob@example.com", display_name="=cmd()")
+    make_registration(ada, demo_event, created_at=dt.datetime(2020, 9, 1, 9, 30, tzinfo=UTC))
+    make_registration(bob, demo_event, status=Registration.Status.WAITLISTED)
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:schedule_registration_changelist"),
+        {
+            "action": "export_csv",
+            "_selected_action": list(Registration.objects.values_list("pk", flat=True)),
+        },
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["name", "e-mail", "event", "status", "registered at", "time zone"]
+    assert [
+        "Ada Lovelace",
+        "ada@example.com",
+        "Machine Learning Art",
+        "confirmed",
+        "2020-09-01 12:30",
+        "Europe/Moscow",
+    ] in rows
+    assert any(row[0] == "'=cmd()" and row[3] == "waitlisted" for row in rows)
+
+
+def test_registration_admin_filters_and_search(client, superuser, demo_event):
+    make_registration(make_user("findme@example.com"), demo_event)
+    make_registration(make_user("other@example.com"), demo_event, status="cancelled")
+    client.force_login(superuser)
+    url = reverse("admin:schedule_registration_changelist")
+    page = client.get(url, {"q": "findme"}).content.decode()
+    assert "findme@example.com" in page and "other@example.com" not in page
+    page = client.get(url, {"status__exact": "cancelled"}).content.decode()
+    assert "other@example.com" in page and "findme@example.com" not in page
+
+
+def test_speaker_admin_lists_talks_and_searches_email(client, superuser, demo_event):
+    client.force_login(superuser)
+    speaker = demo_event.talks.get(slug="neural-cellular-automata").speakers.get()
+    page = client.get(reverse("admin:schedule_speaker_change", args=[speaker.pk])).content
+    assert "Differentiable Self-Organisation" in page.decode()
+    listing = client.get(
+        reverse("admin:schedule_speaker_changelist"), {"q": "roman.kosovichev@"}
+    ).content.decode()
+    assert "Roman Kosovichev" in listing and "Alexander Mordvintsev" not in listing
