@@ -121,3 +121,18 @@ def private_room_details(access: RoomAccess, rooms) -> list[PrivateRoomDetails]:
         for room in rooms
         if room.join_url or room.join_instructions
     ]
+
+
+def access_context(request, event: Event, rooms=None) -> dict:
+    """Template context for the join panel: ``access``, ``private_rooms``, ``registration``.
+
+    Views pass this to templates; templates never read a room's private fields.
+    """
+    access = room_access(request.user, event)
+    if rooms is None:
+        rooms = event.rooms.all() if access.allowed else []
+    return {
+        "access": access,
+        "registration": access.registration,
+        "private_rooms": private_room_details(access, rooms),
+    }

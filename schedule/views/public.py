@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from .access import room_access
-from .models import Event, JoinClick, Room, Speaker, Talk, TalkSpeaker
+from ..access import room_access
+from ..models import Event, JoinClick, Room, Speaker, Talk, TalkSpeaker
 
 
 class HomeView(ListView):
