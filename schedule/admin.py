@@ -173,6 +173,11 @@ class EventChoiceField(forms.ModelChoiceField):
         return f"{event.name} ({event.timezone})"
 
 
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, room):
+        return f"{room.name} ({room.event.name})"
+
+
 class TalkAdminForm(forms.ModelForm):
     """Start and end are entered and displayed in the event's time zone.
 
@@ -183,7 +188,7 @@ class TalkAdminForm(forms.ModelForm):
     class Meta:
         model = Talk
         fields = "__all__"
-        field_classes = {"event": EventChoiceField}
+        field_classes = {"event": EventChoiceField, "room": RoomChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
