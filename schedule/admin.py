@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
-from .timezones import timezone_form_field
+from .timezones import get_zone, timezone_form_field
 
 admin.site.site_header = "Eventsite back office"
 admin.site.site_title = "Eventsite admin"
@@ -26,6 +26,98 @@ def local_time(event, value, fmt="%a %d %b %Y, %H:%M"):
         return "–"
     local = event.local(value)
     return f"{local.strftime(fmt)} {local.strftime('%Z')}"
+
+
+# ---------------------------------------------------------------------------
+# Forms: times in the event's zone
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, event):
+        return f"{event.name} ({event.timezone})"
+
+
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, room):
+        return f"{room.name} ({room.event.name})"
+
+
+class LocalTimesForm(forms.ModelForm):
+    """Datetimes entered and displayed as wall-clock times in the event's zone.
+
+    The fields are parsed in the active zone (UTC in the admin); ``clean()``
+    reads the wall-clock time the organiser typed and attaches the event's zone.
+    """
+
+    local_time_fields: tuple[str, ...] = ()
+
+    def zone_for_display(self):
+        """The zone of the saved object (or of the preselected event), else None."""
+        raise NotImplementedError
+
+    def zone_from_cleaned_data(self, cleaned):
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.zone_for_display()
+        if event is not None:
+            zone_text = f"in the event's time zone, {event.timezone_label}"
+        else:
+            zone_text = "in the event's time zone (chosen in this form)"
+        for name in self.local_time_fields:
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            field.help_text = " ".join(filter(None, [field.help_text, f"Enter it {zone_text}."]))
+            value = getattr(self.instance, name, None)
+            if self.instance.pk and event is not None and value is not None:
+                self.initial[name] = timezone.make_naive(value, event.tzinfo)
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = self.zone_from_cleaned_data(cleaned)
+        if zone is not None:
+            for name in self.local_time_fields:
+                value = cleaned.get(name)
+                if value is not None:
+                    cleaned[name] = timezone.make_naive(value).replace(tzinfo=zone)
+        return cleaned
+
+
+class EventAdminForm(LocalTimesForm):
+    local_time_fields = ("start", "end", "registration_opens", "registration_closes")
+
+    class Meta:
+        model = Event
+        fields = "__all__"
+
+    def zone_for_display(self):
+        return self.instance if self.instance.pk else None
+
+    def zone_from_cleaned_data(self, cleaned):
+        return get_zone(cleaned.get("timezone"))
+
+
+class TalkAdminForm(LocalTimesForm):
+    local_time_fields = ("start", "end")
+
+    class Meta:
+        model = Talk
+        fields = "__all__"
+        field_classes = {"event": EventChoiceField, "room": RoomChoiceField}
+
+    def zone_for_display(self):
+        if self.instance.pk and self.instance.event_id:
+            return self.instance.event
+        event_id = self.initial.get("event")
+        if event_id:
+            return Event.objects.filter(pk=event_id).first()
+        return None
+
+    def zone_from_cleaned_data(self, cleaned):
+        event = cleaned.get("event")
+        return event.tzinfo if event is not None else None
 
 
 # ---------------------------------------------------------------------------
@@ -68,6 +160,7 @@ class TalkTimesInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
     list_display = [
         "name",
         "festival_name",
@@ -89,8 +182,8 @@ class EventAdmin(admin.ModelAdmin):
             "When",
             {
                 "fields": ["timezone", "start", "end"],
-                "description": "Start and end are entered in UTC here; the talks' times are "
-                "entered in the event's time zone.",
+                "description": "All times of the event and its talks are entered in the "
+                "event's time zone.",
             },
         ),
         (
@@ -166,64 +259,6 @@ class RoomAdmin(admin.ModelAdmin):
 
 # ---------------------------------------------------------------------------
 # Talks
-
-
-class EventChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, event):
-        return f"{event.name} ({event.timezone})"
-
-
-class RoomChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, room):
-        return f"{room.name} ({room.event.name})"
-
-
-class TalkAdminForm(forms.ModelForm):
-    """Start and end are entered and displayed in the event's time zone.
-
-    The fields are parsed in the active zone (UTC in the admin); ``clean()``
-    reads the wall-clock time the organiser typed and attaches the event's zone.
-    """
-
-    class Meta:
-        model = Talk
-        fields = "__all__"
-        field_classes = {"event": EventChoiceField, "room": RoomChoiceField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        event = self._event_hint()
-        if event is not None:
-            zone_text = f"in the event's time zone, {event.timezone_label}"
-        else:
-            zone_text = "in the chosen event's time zone (shown next to each event)"
-        for name in ("start", "end"):
-            if name in self.fields:
-                self.fields[name].help_text = f"Date and time {zone_text}."
-        if self.instance.pk and event is not None:
-            for name in ("start", "end"):
-                value = getattr(self.instance, name)
-                if value is not None:
-                    self.initial[name] = timezone.make_naive(value, event.tzinfo)
-
-    def _event_hint(self):
-        if self.instance.pk and self.instance.event_id:
-            return self.instance.event
-        event_id = self.initial.get("event")
-        if event_id:
-            return Event.objects.filter(pk=event_id).first()
-        return None
-
-    def clean(self):
-        cleaned = super().clean()
-        event = cleaned.get("event")
-        if event is not None:
-            for name in ("start", "end"):
-                value = cleaned.get(name)
-                if value is not None:
-                    wall_clock = timezone.make_naive(value)
-                    cleaned[name] = wall_clock.replace(tzinfo=event.tzinfo)
-        return cleaned
 
 
 class TalkSpeakerInline(admin.TabularInline):

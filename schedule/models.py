@@ -39,7 +39,8 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     slug = models.SlugField(
-        unique=True, help_text="Part of the address: /events/<slug>/, e.g. ml-art-datafest-2020."
+        unique=True,
+        help_text="Part of the address: ml-art-2020 gives /events/ml-art-2020/.",
     )
     name = models.CharField(max_length=200, help_text="e.g. Machine Learning Art")
     tagline = models.CharField(
@@ -233,7 +234,9 @@ def speaker_photo_path(instance, filename):
 
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True, help_text="Part of the address: /speakers/<slug>/.")
+    slug = models.SlugField(
+        unique=True, help_text="Part of the address, e.g. ada-lovelace for /speakers/ada-lovelace/."
+    )
     headline = models.CharField(
         "headline / affiliation",
         max_length=200,
