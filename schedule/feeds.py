@@ -151,7 +151,9 @@ def talk_description(talk: Talk, private: PrivateRoomDetails | None = None, word
     if speakers:
         parts.append(f"Speakers: {speakers}")
     if talk.live_qa_minutes:
-        parts.append(f"Live Q&A with the speakers for {talk.live_qa_minutes} minutes after the talk.")
+        parts.append(
+            f"Live Q&A with the speakers for {talk.live_qa_minutes} minutes after the talk."
+        )
     parts.append(f"{talk.event.name}: {absolute_url(talk.get_absolute_url())}")
     return "\n\n".join(parts)
 

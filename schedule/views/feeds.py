@@ -33,10 +33,9 @@ def _public_feed(request, event, kind, build, content_type, filename=""):
     version = feeds.feed_version(event)
     key = feeds.feed_cache_key(event, kind, version)
     etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
-    last_modified = http_date(version.last_modified.timestamp())
-    response = get_conditional_response(
-        request, etag=etag, last_modified=version.last_modified.timestamp()
-    )
+    timestamp = int(version.last_modified.timestamp())  # HTTP dates have whole seconds
+    last_modified = http_date(timestamp)
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
         body = feeds.cached_feed(event, kind, lambda: build(version), version)
         response = HttpResponse(body, content_type=content_type)
