@@ -257,5 +257,7 @@ def personal_calendar(user, now=None) -> bytes:
         refresh=PERSONAL_REFRESH_INTERVAL,
     )
     for talk in talks:
-        calendar.add_component(talk_vevent(talk, private.get(talk.room_id)))
+        # A cancelled talk keeps its place in the calendar, without an invite to join.
+        details = None if talk.is_cancelled else private.get(talk.room_id)
+        calendar.add_component(talk_vevent(talk, details))
     return _to_ical(calendar, talks)

@@ -560,6 +560,24 @@ def test_cached_feed_costs_two_queries(client, demo_event, django_assert_num_que
         assert client.get(url).content == first
 
 
+def test_talk_ics_query_count(client, demo_event, django_assert_num_queries):
+    url = reverse("schedule:talk-ics", kwargs={"slug": SLUG, "talk": "neural-cellular-automata"})
+    with django_assert_num_queries(4):  # talk with event, version, talk for_schedule, speakers
+        first = client.get(url).content
+    with django_assert_num_queries(2):
+        assert client.get(url).content == first
+
+
+def test_event_in_utc_has_utc_times_and_no_vtimezone(client):
+    event = make_event(zone="UTC")
+    make_talk(event)
+
+    body = client.get(feed_url("schedule:event-ics", event.slug)).content.decode()
+
+    assert "DTSTART:20300601T100000Z" in body
+    assert "VTIMEZONE" not in body
+
+
 BUILD_QUERIES = {
     # event, version, talks (with rooms and events), speakers
     "schedule:event-ics": 4,
@@ -652,6 +670,17 @@ def test_personal_feed_has_join_url_and_instructions_after_the_reveal(client, us
     assert vevent["CONFERENCE"].params["LABEL"] == room.name
     assert str(vevent["LOCATION"]) == room.name
     assert str(vevent["URL"]).endswith(f"/events/{event.slug}/talks/{event.talks.get().slug}/")
+
+
+def test_personal_feed_has_no_join_url_for_a_cancelled_talk(client, user):
+    event, room = future_event(access_reveal_minutes=180)
+    edit(event.talks.get(), state=Talk.State.CANCELLED)
+    make_registration(user, event)
+
+    [vevent] = vevents(get_ics(client, personal_url(user)))
+
+    assert str(vevent["STATUS"]) == "CANCELLED"
+    assert room.join_url not in vevent.to_ical().decode()
 
 
 def test_personal_feed_of_unverified_user_has_no_join_url(client):
