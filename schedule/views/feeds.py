@@ -81,7 +81,7 @@ def _schedule_data(event, version):
     return frab.schedule_data(
         event,
         event.talks.published().for_schedule(),
-        Room.objects.filter(event=event),
+        Room.objects.filter(event=event).order_by("position", "name"),
         version=version.token[:12],
     )
 
