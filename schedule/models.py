@@ -206,6 +206,10 @@ class Room(models.Model):
         blank=True,
         help_text="PRIVATE. Shown with the join link, e.g. “find the ML ART room in the list”.",
     )
+    guid = models.UUIDField(
+        "GUID", default=uuid.uuid4, unique=True, editable=False, help_text="Stable feed id."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["event", "position", "name"]
