@@ -50,7 +50,7 @@ class SpeakerPhotoForm(forms.Form):
     """
 
     new_photo = PhotoField(
-        label="Photo",
+        label="Upload a photo",
         required=False,
         help_text="JPEG, PNG or WebP, up to 10 MB. It is cropped to a square; "
         "location and camera data are removed.",

@@ -348,19 +348,11 @@ def invite_refusal(speaker):
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
     form = SpeakerAdminForm
-    list_display = [
-        "photo_thumbnail",
-        "name",
-        "headline",
-        "email",
-        "user",
-        "updated_at",
-        "updated_by",
-    ]
+    list_display = ["photo_thumbnail", "name", "headline", "email", "user", "updated_at"]
     list_display_links = ["photo_thumbnail", "name"]
     search_fields = ["name", "email", "headline"]
     prepopulated_fields = {"slug": ["name"]}
-    list_select_related = ["user", "updated_by"]
+    list_select_related = ["user"]
     raw_id_fields = ["user"]
     actions = ["send_invite_links"]
     readonly_fields = ["photo_preview", "talk_list", "claimed_at", "updated_at", "updated_by"]
