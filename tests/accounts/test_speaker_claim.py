@@ -303,3 +303,13 @@ def test_invite_button_needs_change_permission(client, ada):
     response = client.post(reverse("admin:schedule_speaker_send_invite", args=[ada.pk]))
     assert response.status_code == 403
     assert not mail.outbox
+
+
+def test_unverified_account_cannot_use_an_invite(client, ada):
+    token = make_invite_token(ada)
+    client.force_login(make_user("new@example.com", verified=False))
+    response = client.post(invite_path(token))
+    assert response.status_code == 403
+    assert "Verify your e-mail address first" in response.content.decode()
+    ada.refresh_from_db()
+    assert ada.user is None and ada.invite_nonce
