@@ -14,12 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls
-# from a thread with a running loop unless told that this is deliberate.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
@@ -54,7 +49,11 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (Debian's package).")
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread; Django refuses ORM
+    # calls from a thread with a running loop unless told that this is deliberate.
+    # Django reads the variable at each call, so it is set only while the browser runs.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )

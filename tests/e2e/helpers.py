@@ -65,5 +65,5 @@ def log_in_with_form(page, email, password, path="/accounts/login/"):
     else:
         page.fill("input[name=login]", email)
         page.fill("input[name=password]", password)
-        page.click("form button[type=submit]")
+        page.locator("form button[type=submit]").first.click()
     page.wait_for_load_state()

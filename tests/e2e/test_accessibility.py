@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.helpers import shot, sign_in
@@ -88,6 +89,8 @@ def test_page_has_no_serious_accessibility_violations(
         if response.status == 404:
             pytest.skip(f"{target.path} is not on this branch yet (404)")
         assert response.ok, f"{target.path} answered {response.status}"
+        if target.signed_in:
+            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
         shot(page, target.name)
 
         violations = Axe().run(page).response["violations"]
@@ -130,11 +133,9 @@ UNREACHED = """(selector) => [...document.querySelectorAll(selector)]
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
 def test_keyboard_reaches_skip_link_first_then_every_control(
-    new_page, live_server, user, e2e_demo_event, signed_in
+    request, new_page, e2e_demo_event, signed_in
 ):
-    page = new_page()
-    if signed_in:
-        sign_in(page, user, live_server.url)
+    page = request.getfixturevalue("signed_in_page") if signed_in else new_page()
     page.goto("/")
     page.evaluate(RECORD_FOCUS)
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from schedule.models import Talk
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import log_in_with_form, shot
+from tests.e2e.helpers import last_email, links_in, log_in_with_form, shot
 
 EVENT_PATH = "/events/ml-art-datafest-2020/"
 SCHEDULE_PATH = "/events/ml-art-datafest-2020/schedule/"
@@ -150,3 +150,26 @@ def test_browsing_without_javascript(new_page, e2e_demo_event, viewport):
     shot(page, "speaker")
     # Without JavaScript no tz cookie is set: the event's own zone is shown alone.
     assert "tz" not in {c["name"] for c in page.context.cookies()}
+
+
+def test_forgotten_password_is_reset_through_the_emailed_link(page, user, e2e_demo_event):
+    page.goto("/")
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("link", name=re.compile("Forgot", re.I)).click()
+    page.fill("input[name=email]", user.email)
+    shot(page, "reset-request")
+    page.locator("form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/done/$"))
+
+    message = last_email(to=user.email)
+    reset_link = next(link for link in links_in(message) if "/password/reset/key/" in link)
+    page.goto(reset_link)
+    page.fill("input[name=password1]", "a-new-long-pass-phrase-42")
+    page.fill("input[name=password2]", "a-new-long-pass-phrase-42")
+    shot(page, "reset-new-password")
+    page.get_by_role("button", name=re.compile("password", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/key/done/$"))
+
+    log_in_with_form(page, user.email, "a-new-long-pass-phrase-42")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    shot(page, "signed-in")
