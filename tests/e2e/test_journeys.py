@@ -49,7 +49,7 @@ def test_organiser_adds_talk_in_admin_and_it_appears_on_schedule(page, e2e_demo_
     page.locator("#id_title").press_sequentially(EVENING_TITLE)
     expect(page.locator("#id_slug")).to_have_value("evening-talk-added-in-the-back-office")
     page.select_option("#id_state", label="Published")
-    page.select_option("#id_room", label="ML Art")
+    page.select_option("#id_room", label="ML Art (Machine Learning Art)")
     page.fill("#id_start_0", "2020-09-19")
     page.fill("#id_start_1", "19:00")
     page.fill("#id_end_0", "2020-09-19")
