@@ -236,12 +236,14 @@ def to_ms(text):
 
 def run_wrk(url, cookie, seconds, args):
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency"]
+    # A slow answer is measured as slow, not dropped as a timeout after wrk's default 2 s.
+    command += ["--timeout", "10s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
     ).stdout
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    percentiles = dict(re.findall(r"^[ \t]*(50|99)%[ \t]+(\S+)[ \t]*$", output, re.MULTILINE))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
     return {
@@ -274,7 +276,11 @@ def run_pyload(url, cookie, seconds, args):
 # Report
 
 
-def machine_info(env):
+def load_average():
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def machine_info(env, load_before):
     cpu = "unknown"
     with contextlib.suppress(OSError, AttributeError):
         cpu = re.search(
@@ -305,6 +311,7 @@ def machine_info(env):
         "Python": platform.python_version(),
         "PostgreSQL": postgres,
         "Redis": redis_version,
+        "load average (1, 5, 15 min) before / after": f"{load_before} / {load_average()}",
         "load tool": tool,
         "commit": commit + (" (with uncommitted changes)" if dirty else ""),
     }
@@ -312,8 +319,8 @@ def machine_info(env):
 
 def table(rows):
     lines = [
-        "| page | user | req/s | p50 ms | p99 ms | ratio to baseline | non-2xx |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| page | user | req/s | p50 ms | p99 ms | ratio to baseline | non-2xx | socket errors |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     baseline = next(
         (r["result"]["rps"] for r in rows if r["page"] == "baseline" and r["result"]), None
@@ -321,12 +328,12 @@ def table(rows):
     for row in rows:
         result = row["result"]
         if result is None:
-            lines.append(f"| {row['page']} | {row['user']} | {row['note']} | | | | |")
+            lines.append(f"| {row['page']} | {row['user']} | {row['note']} | | | | | |")
             continue
         ratio = f"{result['rps'] / baseline:.2f}" if baseline else "n/a"
         lines.append(
             f"| {row['page']} | {row['user']} | {result['rps']:.0f} | {result['p50']:.1f} | "
-            f"{result['p99']:.1f} | {ratio} | {result['non_2xx']} |"
+            f"{result['p99']:.1f} | {ratio} | {result['non_2xx']} | {result['errors'] or '-'} |"
         )
     return "\n".join(lines)
 
@@ -399,6 +406,7 @@ def write_report(rows, info, args, started):
 def main():
     args = parse_args()
     started = dt.datetime.now(dt.UTC)
+    load_before = load_average()
     env = bench_environment(args)
     load = run_wrk if ensure_wrk() else run_pyload
     session_key = prepare(env, args)
@@ -409,7 +417,7 @@ def main():
         rows = measure(args, session_key, load)
     finally:
         stop_gunicorn(server)
-    write_report(rows, machine_info(env), args, started)
+    write_report(rows, machine_info(env, load_before), args, started)
 
 
 if __name__ == "__main__":

@@ -122,6 +122,8 @@ def make_big_event(
 def recreate_big_event(slug, **options):
     """Delete the event ``slug`` and its generated speakers, then make it again."""
     prefix = options.get("speaker_slug_prefix") or f"{slug}-speaker"
+    # Talks first: a room cannot be deleted while a talk is in it (PROTECT).
+    Talk.objects.filter(event__slug=slug).delete()
     Event.objects.filter(slug=slug).delete()
     Speaker.objects.filter(slug__startswith=f"{prefix}-").delete()
     return make_big_event(slug, **options)
