@@ -400,7 +400,23 @@ def write_report(rows, info, args, started):
         path = RESULTS / f"{started:%Y%m%dT%H%M%SZ}.md"
         path.write_text(report)
         (RESULTS / "latest.md").write_text(report)
+        quote_in_readme(report)
         print(f"Written to {path.relative_to(BASE_DIR)} and bench/results/latest.md")
+
+
+README_BLOCK = re.compile(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)", re.DOTALL)
+
+
+def quote_in_readme(report):
+    """Put the report's table and machine, without its title, between the README markers."""
+    readme = BASE_DIR / "README.md"
+    text = readme.read_text()
+    if not README_BLOCK.search(text):
+        return
+    body = report.split("\n", 2)[2].strip()
+    title = report.split("\n", 1)[0].removeprefix("# ")
+    quoted = f"{title}. {body}\n"
+    readme.write_text(README_BLOCK.sub(lambda m: m.group(1) + quoted + m.group(2), text, count=1))
 
 
 def main():
