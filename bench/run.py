@@ -243,6 +243,11 @@ def run_wrk(url, cookie, seconds, args):
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
     ).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output):
+    """The figures of a `wrk --latency` report; latencies in milliseconds."""
     percentiles = dict(re.findall(r"^[ \t]*(50|99)%[ \t]+(\S+)[ \t]*$", output, re.MULTILINE))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
@@ -421,6 +426,8 @@ def quote_in_readme(report):
 
 def main():
     args = parse_args()
+    # A SIGTERM (timeout, CI cancel) unwinds like Ctrl-C, so gunicorn is stopped too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     started = dt.datetime.now(dt.UTC)
     load_before = load_average()
     env = bench_environment(args)
