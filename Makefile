@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# gunicorn workers for `make serve`: 2 × cores + 1 unless set.
+WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc) + 1)))
 
 .PHONY: run test test-e2e lint format serve bench install chromium clean
 
@@ -33,6 +35,18 @@ run: $(STAMP)
 	$(BIN)/python manage.py ensure_dev_admin
 	@echo "Serving Eventsite at http://$(HOST):$(PORT)/ (sign-up e-mails are printed here)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving: DEBUG, SECRET_KEY, DATABASE_URL, CACHE_URL... come from
+# the environment or .env (README.md, docs/deploy.md).
+serve: $(STAMP)
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WEB_CONCURRENCY) \
+		--bind $(HOST):$(PORT) --access-logfile - eventsite.wsgi:application
+
+# Load test on 127.0.0.1 with gunicorn, PostgreSQL and Redis; writes bench/results/.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 test: $(STAMP) chromium
 	$(BIN)/pytest

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
+from schedule import benchdata
 from schedule.models import Event, Registration, Room, Speaker, Talk, TalkSpeaker
 
 _counter = itertools.count(1)
@@ -80,34 +81,6 @@ def make_registration(user, event, status=Registration.Status.CONFIRMED, **field
 
 def make_big_event(talks=300, rooms=3, days=3, slug="big-event"):
     """An event of ``talks`` talks over ``days`` days and ``rooms`` rooms, one speaker each."""
-    event = make_event(slug=slug, day=dt.date(2030, 7, 1))
-    event.end = event.start + dt.timedelta(days=days - 1, hours=10)
-    event.save()
-    room_objs = [make_room(event, slug=f"r{i}", position=i) for i in range(rooms)]
-    per_day = -(-talks // (rooms * days))
-    speakers = Speaker.objects.bulk_create(
-        Speaker(name=f"Speaker {i}", slug=f"big-speaker-{i}", bio=f"**Bio** {i}")
-        for i in range(talks)
+    return benchdata.make_big_event(
+        slug, talks=talks, rooms=rooms, days=days, speaker_slug_prefix="big-speaker"
     )
-    objs = []
-    for i in range(talks):
-        day, rest = divmod(i, rooms * per_day)
-        slot, room_index = divmod(rest, rooms)
-        start = event.start + dt.timedelta(days=day, minutes=20 * slot)
-        objs.append(
-            Talk(
-                event=event,
-                room=room_objs[room_index],
-                title=f"Big talk {i}",
-                slug=f"big-talk-{i}",
-                start=start,
-                end=start + dt.timedelta(minutes=15),
-                state=Talk.State.PUBLISHED,
-            )
-        )
-    talks_made = Talk.objects.bulk_create(objs)
-    TalkSpeaker.objects.bulk_create(
-        TalkSpeaker(talk=talk, speaker=speaker, position=0)
-        for talk, speaker in zip(talks_made, speakers, strict=True)
-    )
-    return event
