@@ -1,6 +1,10 @@
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
 
-urlpatterns: list = [
-    # /accounts/profile/ and other pages of the signed-in user.
+urlpatterns = [
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("events/", views.MyEventsView.as_view(), name="my-events"),
 ]

@@ -6,8 +6,8 @@ from .public import (
     HomeView,
     SpeakerDetailView,
     TalkDetailView,
-    room_join,
 )
+from .registration import event_register, room_join
 
 __all__ = [
     "EventDetailView",
@@ -15,5 +15,6 @@ __all__ = [
     "HomeView",
     "SpeakerDetailView",
     "TalkDetailView",
+    "event_register",
     "room_join",
 ]
