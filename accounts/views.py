@@ -69,9 +69,7 @@ class MyEventsView(LoginRequiredMixin, ListView):
                     "access": access,
                     "private_rooms": private_room_details(access, event.rooms.all()),
                     "is_past": event.is_past(now),
-                    "my_start": timezone.localtime(event.start, zone)
-                    if zone and zone.key != event.timezone
-                    else None,
+                    "show_my_time": zone is not None and zone.key != event.timezone,
                 }
             )
         context["upcoming"] = [row for row in rows if not row["is_past"]]

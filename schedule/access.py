@@ -186,7 +186,6 @@ def access_context(request, event: Event, rooms=None, *, now=None) -> dict:
         "registration_closed_message": "" if registration_open else closed_message(event, now),
         "event_is_past": event.is_past(now),
         "event_path": event.get_absolute_url(),
-        "reveal_at_local": event.local(access.reveal_at) if access.reveal_at else None,
         "places_left": places_left,
     }
 

@@ -90,7 +90,6 @@ def send_registration_confirmation(registration: Registration, *, promoted=False
         "event_url": absolute_url(event.get_absolute_url()),
         "my_events_url": absolute_url(reverse("accounts:my-events")),
         "profile_url": absolute_url(reverse("accounts:profile")),
-        "start": event.local_start,
         "reveal_minutes": event.access_reveal_minutes if reveal else 0,
     }
     subject = (

@@ -88,7 +88,7 @@ def room_join(request, slug, room):
     event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
     room = get_object_or_404(Room, event=event, slug=room)
     context = access_context(request, event, rooms=[])
-    context["room"] = room
+    context.update(event=event, room=room)
     access = context["access"]
     if not access.allowed or not room.join_url:
         return render(request, "schedule/join_refused.html", context, status=403)
