@@ -197,9 +197,8 @@ def test_my_events_lists_status_and_links_only_when_revealed(client, django_asse
     later.access_reveal_minutes = 30
     later.save()
     make_room(later, slug="r", join_instructions="Later instructions")
-    live = make_event(
-        "live", name="Live now", start=now - dt.timedelta(minutes=5), end=now + dt.timedelta(hours=1)
-    )
+    start = now - dt.timedelta(minutes=5)
+    live = make_event("live", name="Live now", start=start, end=start + dt.timedelta(hours=1))
     make_room(live, slug="r", join_instructions="Live instructions")
     full = make_event("full", name="Full", day=(now + dt.timedelta(days=6)).date())
     gone = make_event("gone", name="Gone", day=dt.date(2020, 1, 1))
