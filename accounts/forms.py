@@ -25,8 +25,7 @@ class ProfileForm(forms.ModelForm):
     timezone = timezone_form_field(
         required=False,
         label="Time zone",
-        help_text="Schedules and e-mails show times in this zone too. "
-        "Type the first letters of a city to jump to it, e.g. Europe/Berlin.",
+        help_text="Schedules and e-mails show times in this zone too, e.g. Europe/Berlin.",
     )
 
     class Meta:

@@ -31,7 +31,13 @@ class ProfileView(LoginRequiredMixin, UpdateView):
             suggested = viewer_timezone_name(self.request)
             if suggested:
                 initial["timezone"] = suggested
+                self.timezone_suggested = suggested
         return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timezone_suggested"] = getattr(self, "timezone_suggested", "")
+        return context
 
     def form_valid(self, form):
         messages.success(self.request, "Your profile is saved.")

@@ -11,7 +11,7 @@
   wrapper.className = "tz-filter";
   var label = document.createElement("label");
   label.htmlFor = "tz-filter";
-  label.textContent = "Find a time zone";
+  label.textContent = "Filter the list";
   var input = document.createElement("input");
   input.type = "search";
   input.id = "tz-filter";
@@ -24,9 +24,20 @@
   input.addEventListener("input", function () {
     var words = input.value.toLowerCase().replace(/_/g, " ").trim();
     var current = select.value;
+    // Best matches first: the city starts with the words, then any part does,
+    // then the words appear anywhere ("tok" gives Asia/Tokyo before Antarctica/Vostok).
+    var rank = function (o) {
+      var text = o.text.toLowerCase();
+      if (text.slice(text.lastIndexOf("/") + 1).indexOf(words) === 0) return 0;
+      if (text.indexOf(words) === 0 || text.indexOf("/" + words) !== -1) return 1;
+      return text.indexOf(words) !== -1 ? 2 : 3;
+    };
     var matches = all.filter(function (o) {
-      return !words || (o.value !== "" && o.text.toLowerCase().indexOf(words) !== -1);
+      return !words || (o.value !== "" && rank(o) < 3);
     });
+    if (words) {
+      matches.sort(function (a, b) { return rank(a) - rank(b); });
+    }
     if (!matches.length) {
       matches = all.filter(function (o) { return o.value === current; });
     }
