@@ -393,3 +393,27 @@ def test_capacity_holds_under_concurrent_registrations():
     assert set(event.registrations.confirmed().values_list("pk", flat=True)) == {
         r.pk for r in confirmed[3:] + waiting[:3]
     }
+
+
+def test_admin_action_gives_free_places_to_the_waitlist(
+    client, superuser, soon, django_capture_on_commit_callbacks
+):
+    soon.capacity = 1
+    soon.save()
+    register(make_user("a@example.com"), soon)
+    register(make_user("b@example.com"), soon)
+    soon.capacity = 2
+    soon.save()
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:schedule_registration_changelist"),
+            {
+                "action": "promote_waitlisted",
+                "_selected_action": list(soon.registrations.values_list("pk", flat=True)),
+            },
+            follow=True,
+        )
+    assert "1 waitlisted registration(s) confirmed." in response.content.decode()
+    assert statuses(soon) == [("a@example.com", "confirmed"), ("b@example.com", "confirmed")]
+    assert [m.to for m in mail.outbox] == [["b@example.com"]]
