@@ -238,3 +238,63 @@ def test_join_room_without_link_explains(client, event):
     response = client.get(room.get_join_path())
     assert response.status_code == 403
     assert "This room has no join link yet" in response.content.decode()
+
+
+# --- the other account flows ----------------------------------------------------
+
+
+def test_password_reset_by_mail(client):
+    make_user("forgetful@example.com")
+    response = client.post("/accounts/password/reset/", {"email": "forgetful@example.com"})
+    assert response["Location"] == "/accounts/password/reset/done/"
+    (message,) = mail.outbox
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", message.body)
+    response = client.get(link.group(1))
+    assert response.status_code == 302  # allauth moves the key into the session
+    form_url = response["Location"]
+    assert "Choose a new password" in page(client, form_url)
+    new_password = "another-long-passphrase-42"
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response["Location"] == "/accounts/password/reset/key/done/"
+    assert "Your password is changed" in page(client, response["Location"])
+    response = client.post(
+        "/accounts/login/", {"login": "forgetful@example.com", "password": new_password}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_email_change_takes_effect_once_the_new_address_is_verified(client, event):
+    user = make_user("old@example.com")
+    make_registration(user, event)
+    client.force_login(user)
+    response = client.post("/accounts/email/", {"email": "new@example.com", "action_add": ""})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "old@example.com"
+    # Until the new address is verified, nothing changes for access.
+    assert INSTRUCTIONS in page(client, event.get_absolute_url())
+    html = page(client, "/accounts/email/")
+    assert "new@example.com" in html and "waiting for you to follow the link" in html
+    (message,) = mail.outbox
+    assert message.to == ["new@example.com"]
+    response = client.post(confirmation_link(message))
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "new@example.com"
+    assert INSTRUCTIONS in page(client, event.get_absolute_url())
+
+
+def test_unverified_person_can_ask_for_the_mail_again(client, event):
+    user = make_user("later@example.com", verified=False)
+    client.force_login(user)
+    html = page(client, event.get_absolute_url())
+    assert 'action="/accounts/email/"' in html
+    response = client.post(
+        "/accounts/email/", {"email": "later@example.com", "action_send": ""}, follow=True
+    )
+    assert response.status_code == 200
+    assert [m.to for m in mail.outbox] == [["later@example.com"]]
+    assert "Confirmation email sent to later@example.com." in response.content.decode()
+    client.post(confirmation_link(mail.outbox[0]))
+    assert "Register to get the invite." in page(client, event.get_absolute_url())
