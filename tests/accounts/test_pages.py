@@ -245,3 +245,20 @@ def test_my_events_query_count_does_not_grow(client, django_assert_num_queries):
 def test_my_events_needs_sign_in(client):
     response = client.get(reverse("accounts:my-events"))
     assert response["Location"] == "/accounts/login/?next=/accounts/events/"
+
+
+def test_every_allauth_account_template_is_overridden_and_compiles():
+    from pathlib import Path
+
+    import allauth
+    from django.conf import settings
+    from django.template.loader import get_template
+
+    theirs = Path(allauth.__file__).parent / "templates" / "account"
+    ours = Path(settings.BASE_DIR) / "templates" / "account"
+    names = sorted(p.relative_to(theirs).as_posix() for p in theirs.rglob("*.html"))
+    assert names
+    for name in names:
+        assert (ours / name).exists(), f"allauth's account/{name} is not overridden"
+        template = get_template(f"account/{name}")
+        assert str(ours) in template.origin.name
