@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from schedule.timezones import timezone_form_field
 
 from .models import User
 
@@ -14,3 +17,20 @@ class AdminUserChangeForm(UserChangeForm):
         model = User
         fields = "__all__"
         field_classes = {}
+
+
+class ProfileForm(forms.ModelForm):
+    """What a person edits about themselves: the name organisers see and their zone."""
+
+    timezone = timezone_form_field(
+        required=False,
+        label="Time zone",
+        help_text="Schedules and e-mails show times in this zone too, e.g. Europe/Berlin.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "timezone"]
+        labels = {"display_name": "Display name"}
+        help_texts = {"display_name": "Shown to the organisers of the events you register for."}
+        widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}

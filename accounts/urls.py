@@ -2,9 +2,12 @@ from django.urls import path
 
 from schedule.views import calendar_token_reset
 
+from . import views
+
 app_name = "accounts"
 
-urlpatterns: list = [
-    # /accounts/profile/ and other pages of the signed-in user.
+urlpatterns = [
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("events/", views.MyEventsView.as_view(), name="my-events"),
     path("calendar/reset/", calendar_token_reset, name="calendar-reset"),
 ]

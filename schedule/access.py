@@ -3,16 +3,20 @@
 Every view, template and feed that could show private room details asks
 ``room_access()`` and shows them only when ``access.allowed`` is true. Templates
 receive ``private_rooms`` (built by ``private_room_details()``) and never read
-``room.join_url`` themselves.
+``room.join_url`` themselves. Views that render such details send
+``Cache-Control: private`` (``private_response``), so a shared cache never keeps
+one person's page for the next.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import wraps
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .models import Event, Registration, Room
 
@@ -40,6 +44,14 @@ class RoomAccess:
     def allowed(self) -> bool:
         return self.reason == ALLOWED
 
+    @property
+    def is_registered(self) -> bool:
+        """Holds a place or a waitlist spot (something to cancel)."""
+        return self.registration is not None and self.registration.status in (
+            Registration.Status.CONFIRMED,
+            Registration.Status.WAITLISTED,
+        )
+
 
 @dataclass(frozen=True)
 class PrivateRoomDetails:
@@ -50,6 +62,7 @@ class PrivateRoomDetails:
 
 
 def has_verified_email(user) -> bool:
+    """The user's login address is verified (cached on the user object)."""
     if not getattr(user, "is_authenticated", False):
         return False
     cached = getattr(user, "_eventsite_verified_email", None)
@@ -67,17 +80,40 @@ def registration_for(user, event: Event) -> Registration | None:
     return Registration.objects.filter(user=user, event=event).first()
 
 
+def reveal_time(event: Event) -> dt.datetime | None:
+    """When confirmed people see the links; None means "as soon as registered"."""
+    if not event.access_reveal_minutes:
+        return None
+    return event.reveal_at
+
+
+def _duration(minutes: int) -> str:
+    if minutes % 60 == 0 and minutes >= 120:
+        return f"{minutes // 60} hours"
+    if minutes == 60:
+        return "1 hour"
+    return f"{minutes} minutes"
+
+
 def room_access(user, event: Event, *, registration=_MISSING, now=None) -> RoomAccess:
     """May ``user`` see the private details of ``event``'s rooms right now?
 
-    ``registration`` may be passed when the caller already loaded it (None for
-    "no registration"), saving a query.
+    All must hold: signed in, e-mail verified, a confirmed registration for the
+    event, and the reveal time (``access_reveal_minutes`` before the start) has
+    come. ``registration`` may be passed when the caller already loaded it (None
+    for "no registration"), saving a query.
     """
     now = now or timezone.now()
     if not getattr(user, "is_authenticated", False):
-        return RoomAccess(ANONYMOUS, "Sign up and register to get the invite.")
+        return RoomAccess(
+            ANONYMOUS, "Register to get the invite: sign up or sign in first, it takes two minutes."
+        )
     if not has_verified_email(user):
-        return RoomAccess(UNVERIFIED, "Verify your e-mail address to register and get the invite.")
+        return RoomAccess(
+            UNVERIFIED,
+            "Verify your e-mail address to register and get the invite. "
+            "Follow the link in the mail we sent you.",
+        )
     if registration is _MISSING:
         registration = registration_for(user, event)
     if registration is None:
@@ -95,12 +131,12 @@ def room_access(user, event: Event, *, registration=_MISSING, now=None) -> RoomA
             "You cancelled your registration. Register again to get the invite.",
             registration,
         )
-    reveal_at = event.reveal_at
-    if now < reveal_at:
-        minutes = event.access_reveal_minutes
+    reveal_at = reveal_time(event)
+    if reveal_at is not None and now < reveal_at:
         return RoomAccess(
             NOT_YET,
-            f"You are registered. The link appears {minutes} minutes before the start.",
+            f"You are registered. The link appears "
+            f"{_duration(event.access_reveal_minutes)} before the start.",
             registration,
             reveal_at,
         )
@@ -123,16 +159,61 @@ def private_room_details(access: RoomAccess, rooms) -> list[PrivateRoomDetails]:
     ]
 
 
-def access_context(request, event: Event, rooms=None) -> dict:
-    """Template context for the join panel: ``access``, ``private_rooms``, ``registration``.
+def access_context(request, event: Event, rooms=None, *, now=None) -> dict:
+    """Template context for ``includes/join_panel.html``.
 
-    Views pass this to templates; templates never read a room's private fields.
+    ``access``, ``registration`` and ``private_rooms`` come from the rules above;
+    ``registration_open``, ``event_is_past``, ``places_left`` (None: no limit)
+    and ``event_path`` tell the panel which action to offer. Templates never read
+    a room's private fields. The view must also send the response through
+    ``private_response``.
     """
-    access = room_access(request.user, event)
+    from .registration import closed_message
+
+    now = now or timezone.now()
+    access = room_access(request.user, event, now=now)
+    registration_open = event.registration_is_open(now)
     if rooms is None:
         rooms = event.rooms.all() if access.allowed else []
+    places_left = None
+    if event.capacity is not None and not access.is_registered:
+        places_left = max(event.capacity - event.registrations.confirmed().count(), 0)
     return {
         "access": access,
         "registration": access.registration,
         "private_rooms": private_room_details(access, rooms),
+        "registration_open": registration_open,
+        "registration_closed_message": "" if registration_open else closed_message(event, now),
+        "event_is_past": event.is_past(now),
+        "event_path": event.get_absolute_url(),
+        "places_left": places_left,
     }
+
+
+def mark_private(response, *, no_store=False):
+    """Keep a response that may carry private details out of shared caches."""
+    if no_store:
+        patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
+    else:
+        patch_cache_control(response, private=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def private_response(view=None, *, no_store=False):
+    """View decorator: ``Cache-Control: private`` (and ``no-store`` if asked).
+
+    Use it on every view whose page can include the join panel or other private
+    details, function or ``as_view()`` alike.
+    """
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapped(request, *args, **kwargs):
+            return mark_private(view_func(request, *args, **kwargs), no_store=no_store)
+
+        return wrapped
+
+    if view is not None:
+        return decorator(view)
+    return decorator

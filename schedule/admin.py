@@ -538,7 +538,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["user", "event"]
     autocomplete_fields = ["event"]
     raw_id_fields = ["user"]
-    actions = ["export_csv"]
+    actions = ["export_csv", "promote_waitlisted"]
     date_hierarchy = "created_at"
 
     @admin.display(description="e-mail", ordering="user__email")
@@ -575,6 +575,19 @@ class RegistrationAdmin(admin.ModelAdmin):
                 ]
             )
         return response
+
+    @admin.action(
+        description="Give free places to the waitlist (oldest first, with an e-mail)",
+        permissions=["change"],
+    )
+    def promote_waitlisted(self, request, queryset):
+        # Cancelling or raising the capacity here does not move the waitlist by
+        # itself; this applies the same rule as a cancellation on the site.
+        from .registration import promote_waitlisted
+
+        events = Event.objects.filter(pk__in=queryset.values("event"))
+        promoted = sum(len(promote_waitlisted(event)) for event in events)
+        self.message_user(request, f"{promoted} waitlisted registration(s) confirmed.")
 
 
 def _csv_safe(value):

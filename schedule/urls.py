@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "events/<slug:slug>/talks/<slug:talk>/", views.TalkDetailView.as_view(), name="talk-detail"
     ),
+    path("events/<slug:slug>/register/", views.event_register, name="event-register"),
     path("events/<slug:slug>/join/<slug:room>/", views.room_join, name="room-join"),
     # Calendar and frab/c3voc schedule feeds.
     path("events/<slug:slug>/schedule.ics", views.event_ics, name="event-ics"),

@@ -14,8 +14,8 @@ from .public import (
     HomeView,
     SpeakerDetailView,
     TalkDetailView,
-    room_join,
 )
+from .registration import event_register, room_join
 
 __all__ = [
     "EventDetailView",
@@ -26,6 +26,7 @@ __all__ = [
     "calendar_token_reset",
     "event_ics",
     "personal_ics",
+    "event_register",
     "room_join",
     "schedule_json",
     "schedule_xml",

@@ -1,11 +1,10 @@
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from ..access import room_access
-from ..models import Event, JoinClick, Room, Speaker, Talk, TalkSpeaker
+from ..models import Event, Speaker, Talk, TalkSpeaker
+from .registration import JoinPanelMixin
 
 
 class HomeView(ListView):
@@ -33,7 +32,7 @@ class EventMixin:
         return self._event
 
 
-class EventDetailView(EventMixin, DetailView):
+class EventDetailView(JoinPanelMixin, EventMixin, DetailView):
     template_name = "schedule/event_detail.html"
     context_object_name = "event"
 
@@ -74,19 +73,3 @@ class SpeakerDetailView(DetailView):
                 ),
             )
         )
-
-
-@never_cache
-def room_join(request, slug, room):
-    event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
-    room = get_object_or_404(Room, event=event, slug=room)
-    access = room_access(request.user, event)
-    if not access.allowed or not room.join_url:
-        return render(
-            request,
-            "schedule/join_refused.html",
-            {"event": event, "room": room, "access": access},
-            status=403,
-        )
-    JoinClick.objects.create(user=request.user, room=room)
-    return redirect(room.join_url)

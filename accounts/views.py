@@ -1,0 +1,83 @@
+"""Pages of the signed-in person: profile and their events."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Prefetch
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.generic import ListView, UpdateView
+
+from schedule.access import private_response, private_room_details, room_access
+from schedule.models import Registration, Room
+from schedule.timezones import get_zone, viewer_timezone_name
+
+from .forms import ProfileForm
+
+
+@method_decorator(private_response(no_store=True), name="dispatch")
+class ProfileView(LoginRequiredMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "accounts/profile.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if not self.request.user.timezone:
+            # Suggest the browser's zone (the ``tz`` cookie) until one is saved.
+            suggested = viewer_timezone_name(self.request)
+            if suggested:
+                initial["timezone"] = suggested
+                self.timezone_suggested = suggested
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timezone_suggested"] = getattr(self, "timezone_suggested", "")
+        return context
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your profile is saved.")
+        return super().form_valid(form)
+
+
+@method_decorator(private_response(no_store=True), name="dispatch")
+class MyEventsView(LoginRequiredMixin, ListView):
+    """The person's registrations with their status, and join links when revealed."""
+
+    template_name = "accounts/my_events.html"
+    context_object_name = "registrations"
+
+    def get_queryset(self):
+        return (
+            Registration.objects.filter(user=self.request.user)
+            .select_related("event")
+            .prefetch_related(Prefetch("event__rooms", queryset=Room.objects.order_by("position")))
+            .order_by("event__start")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        user = self.request.user
+        zone = get_zone(user.timezone)
+        rows = []
+        for registration in context["registrations"]:
+            event = registration.event
+            access = room_access(user, event, registration=registration, now=now)
+            rows.append(
+                {
+                    "registration": registration,
+                    "event": event,
+                    "access": access,
+                    "private_rooms": private_room_details(access, event.rooms.all()),
+                    "is_past": event.is_past(now),
+                    "show_my_time": zone is not None and zone.key != event.timezone,
+                }
+            )
+        context["upcoming"] = [row for row in rows if not row["is_past"]]
+        context["past"] = [row for row in rows if row["is_past"]][::-1]
+        return context

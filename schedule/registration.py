@@ -1,0 +1,162 @@
+"""Registering for an event, cancelling, and promoting from the waitlist.
+
+The rules live here and nowhere else; views, the admin and the shell call these
+functions. Capacity is exact under concurrency on PostgreSQL: every change locks
+the event row (``select_for_update``) inside one transaction and counts the
+confirmed registrations while holding the lock, so simultaneous requests are
+served one after the other. (SQLite has no row locks; it serialises writers on
+the whole database instead.)
+
+Confirmation e-mails are sent after the transaction commits, never for a
+registration that was rolled back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .access import has_verified_email
+from .models import Event, Registration
+
+Status = Registration.Status
+
+
+class RegistrationError(Exception):
+    """Registration refused; ``str(error)`` is the message for the person."""
+
+
+class RegistrationClosed(RegistrationError):
+    pass
+
+
+class VerificationRequired(RegistrationError):
+    pass
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    changed: bool
+    promoted: list[Registration] = field(default_factory=list)
+
+    @property
+    def status(self):
+        return self.registration.status
+
+
+def closed_message(event: Event, now=None) -> str:
+    now = now or timezone.now()
+    if event.is_past(now):
+        return "Registration is closed: this event has ended."
+    opens, closes = event.registration_window()
+    if opens and now < opens:
+        local = event.local(opens)
+        return f"Registration opens on {local:%d %B %Y at %H:%M} ({event.timezone_label})."
+    return "Registration is closed."
+
+
+def _locked_event(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _has_free_place(event: Event) -> bool:
+    if event.capacity is None:
+        return True
+    return event.registrations.confirmed().count() < event.capacity
+
+
+def register(user, event: Event, *, now=None) -> RegistrationResult:
+    """Register ``user`` for ``event``: confirmed if a place is free, else waitlisted.
+
+    Idempotent: an active registration is returned unchanged. A cancelled one is
+    reused and goes to the back of the queue. Raises ``VerificationRequired`` or
+    ``RegistrationClosed`` with a message for the person.
+    """
+    now = now or timezone.now()
+    if not has_verified_email(user):
+        raise VerificationRequired("Verify your e-mail address to register.")
+    with transaction.atomic():
+        event = _locked_event(event)
+        registration = Registration.objects.filter(user=user, event=event).first()
+        if registration is not None and registration.status != Status.CANCELLED:
+            return RegistrationResult(registration, changed=False)
+        if not event.registration_is_open(now):
+            raise RegistrationClosed(closed_message(event, now))
+        status = Status.CONFIRMED if _has_free_place(event) else Status.WAITLISTED
+        if registration is None:
+            try:
+                with transaction.atomic():
+                    registration = Registration.objects.create(
+                        user=user, event=event, status=status, created_at=now
+                    )
+            except IntegrityError:
+                # Only without a row lock (SQLite): the same person twice at once.
+                registration = Registration.objects.get(user=user, event=event)
+                return RegistrationResult(registration, changed=False)
+        else:
+            registration.status = status
+            registration.created_at = now
+            registration.save(update_fields=["status", "created_at", "updated_at"])
+    if status == Status.CONFIRMED:
+        _send_confirmation_on_commit(registration)
+    return RegistrationResult(registration, changed=True)
+
+
+def cancel(user, event: Event, *, now=None) -> RegistrationResult | None:
+    """Cancel ``user``'s registration; a freed place goes to the oldest waitlisted.
+
+    Idempotent: returns None when there was nothing to cancel.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _locked_event(event)
+        registration = Registration.objects.filter(user=user, event=event).first()
+        if registration is None or registration.status == Status.CANCELLED:
+            return None
+        if event.is_past(now):
+            raise RegistrationClosed("This event has ended; there is nothing to cancel.")
+        was_confirmed = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.save(update_fields=["status", "updated_at"])
+        promoted = promote_waitlisted(event, now=now) if was_confirmed else []
+    return RegistrationResult(registration, changed=True, promoted=promoted)
+
+
+def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
+    """Fill free places from the waitlist, oldest first; e-mail each promoted person.
+
+    Call it after anything that frees places (a cancellation, a larger capacity
+    set in the admin). Returns the promoted registrations.
+    """
+    now = now or timezone.now()
+    promoted = []
+    with transaction.atomic():
+        event = _locked_event(event)
+        if event.is_past(now):
+            return []
+        free = None
+        if event.capacity is not None:
+            free = event.capacity - event.registrations.confirmed().count()
+            if free <= 0:
+                return []
+        waiting = event.registrations.waitlisted().select_related("user", "event")
+        waiting = waiting.order_by("created_at", "pk")
+        if free is not None:
+            waiting = waiting[:free]
+        for registration in waiting:
+            registration.status = Status.CONFIRMED
+            registration.save(update_fields=["status", "updated_at"])
+            promoted.append(registration)
+            _send_confirmation_on_commit(registration, promoted=True)
+    return promoted
+
+
+def _send_confirmation_on_commit(registration: Registration, *, promoted=False):
+    from .emails import send_registration_confirmation
+
+    transaction.on_commit(
+        lambda: send_registration_confirmation(registration, promoted=promoted), robust=True
+    )

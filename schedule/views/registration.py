@@ -1,0 +1,96 @@
+"""Registering for an event and following a join link: the gated views."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from ..access import access_context, has_verified_email, private_response, room_access
+from ..models import Event, JoinClick, Registration, Room
+from ..registration import RegistrationError, cancel, register
+
+
+class JoinPanelMixin:
+    """For detail views of an event: adds the join panel context and keeps the
+    page out of shared caches (it can carry the join links)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return private_response(super().dispatch)(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(access_context(self.request, self.get_event()))
+        return context
+
+
+def _next_or(request, fallback):
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return fallback
+
+
+@require_POST
+@private_response(no_store=True)
+def event_register(request, slug):
+    """POST ``action=register`` (default) or ``action=cancel``."""
+    event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
+    event_url = event.get_absolute_url()
+    if not request.user.is_authenticated:
+        return redirect_to_login(event_url)
+    if not has_verified_email(request.user):
+        return render(
+            request,
+            "schedule/verify_email_required.html",
+            {"event": event, "access": room_access(request.user, event)},
+            status=403,
+        )
+    back = _next_or(request, event_url)
+    if request.POST.get("action") == "cancel":
+        try:
+            result = cancel(request.user, event)
+        except RegistrationError as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        if result is None:
+            messages.info(request, f"You had no registration for {event.name} to cancel.")
+        else:
+            messages.success(request, f"Your registration for {event.name} is cancelled.")
+        return redirect(back)
+    try:
+        result = register(request.user, event)
+    except RegistrationError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    registration = result.registration
+    if not result.changed:
+        messages.info(request, f"You are already registered for {event.name}.")
+    elif registration.status == Registration.Status.CONFIRMED:
+        messages.success(
+            request,
+            f"You are registered for {event.name}. We sent a confirmation to {request.user.email}.",
+        )
+    else:
+        messages.warning(
+            request,
+            f"{event.name} is full: you are on the waitlist. If a place frees up "
+            "you get it automatically and we e-mail you.",
+        )
+    return redirect(back)
+
+
+@private_response(no_store=True)
+def room_join(request, slug, room):
+    """Check access again, record the click and redirect to the room's join URL."""
+    event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
+    room = get_object_or_404(Room, event=event, slug=room)
+    context = access_context(request, event, rooms=[])
+    context.update(event=event, room=room)
+    access = context["access"]
+    if not access.allowed or not room.join_url:
+        return render(request, "schedule/join_refused.html", context, status=403)
+    JoinClick.objects.create(user=request.user, room=room)
+    return redirect(room.join_url)
