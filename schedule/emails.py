@@ -2,28 +2,23 @@
 waitlist), with the event's times in the recipient's zone and an .ics attachment.
 
 No join URL or join instructions ever go into a mail or its attachment: the
-link appears on the event page, behind the access rules.
+link appears on the event page, behind the access rules. The attachment is the
+event's public calendar, with the same UIDs as the feeds, so calendar apps
+update the entries instead of duplicating them.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 
 from .access import reveal_time
+from .feeds import absolute_url, event_calendar
 from .models import Event, Registration
 from .timezones import abbreviation, get_zone
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _talk_rows(event: Event, talks, zone):
@@ -43,33 +38,6 @@ def _talk_rows(event: Event, talks, zone):
             row["local_time"] = f"{day}{mine:%H:%M} {abbreviation(talk.start, zone)}"
         rows.append(row)
     return rows
-
-
-def registration_calendar(event: Event, talks) -> bytes:
-    """An iCalendar file with one VEVENT per published talk, times in UTC."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Eventsite//registration//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", event.name)
-    stamp = timezone.now().astimezone(dt.UTC)
-    for talk in talks:
-        entry = CalendarEvent()
-        entry.add("uid", f"{talk.guid}@eventsite")
-        entry.add("dtstamp", stamp)
-        entry.add("sequence", talk.sequence)
-        entry.add("dtstart", talk.start.astimezone(dt.UTC))
-        entry.add("dtend", talk.end.astimezone(dt.UTC))
-        speakers = ", ".join(speaker.name for speaker in talk.speaker_list)
-        entry.add("summary", f"{talk.title} – {speakers}" if speakers else talk.title)
-        entry.add("location", event.name)
-        entry.add("url", absolute_url(talk.get_absolute_url()))
-        entry.add(
-            "description",
-            f"{event.name}. Join link on the event page: {absolute_url(event.get_absolute_url())}",
-        )
-        calendar.add_component(entry)
-    return calendar.to_ical()
 
 
 def send_registration_confirmation(registration: Registration, *, promoted=False) -> None:
@@ -105,5 +73,5 @@ def send_registration_confirmation(registration: Registration, *, promoted=False
         to=[user.email],
     )
     message.attach_alternative(html, "text/html")
-    message.attach(f"{event.slug}.ics", registration_calendar(event, talks), "text/calendar")
+    message.attach(f"{event.slug}.ics", event_calendar(event, talks), "text/calendar")
     message.send()
