@@ -153,9 +153,10 @@ class Event(models.Model):
 
     @property
     def timezone_label(self):
-        """ "Europe/Moscow (MSK)": the zone and its abbreviation at the event's start."""
+        """ "Europe/Moscow (MSK)": the zone and its abbreviation at the event's start; "UTC"."""
         moment = self.start or timezone.now()
-        return f"{self.timezone} ({abbreviation(moment, self.tzinfo)})"
+        short = abbreviation(moment, self.tzinfo)
+        return self.timezone if short == self.timezone else f"{self.timezone} ({short})"
 
     def day_bounds(self):
         """First and last instant of the event's days, in its own zone."""

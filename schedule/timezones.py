@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytz
@@ -74,7 +75,8 @@ def viewer_timezone_name(request) -> str | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and is_valid_timezone(user.timezone):
         return user.timezone
-    cookie = request.COOKIES.get(TZ_COOKIE, "")
+    # site.js stores encodeURIComponent(zone): "America%2FNew_York".
+    cookie = unquote(request.COOKIES.get(TZ_COOKIE, "")[:100])
     if is_valid_timezone(cookie):
         return cookie
     return None
