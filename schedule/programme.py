@@ -68,7 +68,8 @@ def markers(talks, now: dt.datetime) -> tuple[set[int], set[int]]:
 @dataclass
 class TalkEntry:
     talk: Talk
-    when: TimeLabel
+    when: TimeLabel  # the start: "16:00 MSK"
+    span: TimeLabel  # start and end: "16:00–16:40 MSK"
     speakers: list
     is_live: bool = False
     is_next: bool = False
@@ -82,6 +83,10 @@ class TalkEntry:
         return self.talk.state == Talk.State.DRAFT
 
     @property
+    def minutes(self) -> int:
+        return int(self.talk.duration.total_seconds() // 60)
+
+    @property
     def day_label(self) -> str:
         return day_label(self.when.local)
 
@@ -91,7 +96,8 @@ def entries(talks, zones: ZoneView, now: dt.datetime) -> list[TalkEntry]:
     return [
         TalkEntry(
             talk=talk,
-            when=zones.range_label(talk.start, talk.end),
+            when=zones.label(talk.start),
+            span=zones.range_label(talk.start, talk.end),
             speakers=talk.speaker_list,
             is_live=talk.pk in live,
             is_next=talk.pk in upcoming,
