@@ -103,6 +103,7 @@ class EventPageView(PrivatePageMixin, View):
             "zone_switch": zone_switch(zones),
             "now": now,
             "is_past": event.is_past(now),
+            "is_happening": event.start <= now <= event.end,
             "preview": not event.is_published,
         }
 
@@ -143,6 +144,7 @@ class EventDetailView(EventPageView):
                 **context,
                 "talk_entries": talk_entries,
                 "rooms": rooms,
+                "multi_room": len(rooms) > 1,
                 "has_live_qa": any(t.live_qa_minutes for t in talks if not t.is_cancelled),
                 "recordings": [e for e in talk_entries if e.talk.recording_url],
             }

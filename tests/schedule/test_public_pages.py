@@ -93,7 +93,7 @@ def test_landing_lists_talks_and_speakers_in_order_with_event_times(client, demo
         ],
     )
     assert found == sorted(found)
-    assert '<time datetime="2020-09-19T16:00:00+03:00">16:00 MSK</time>' in page
+    assert '<time class="time-label" datetime="2020-09-19T16:00:00+03:00">16:00 MSK</time>' in page
     assert page.count("40 min") == 3
 
 
@@ -158,7 +158,7 @@ def test_registered_user_sees_the_join_link_outside_the_cached_programme(client,
 def test_schedule_shows_event_time_and_new_york_time_from_cookie(client, demo_event):
     client.cookies["tz"] = "America/New_York"
     page = html(client.get(SCHEDULE))
-    assert '<time datetime="2020-09-19T16:00:00+03:00">16:00 MSK</time>' in page
+    assert '<time class="time-label" datetime="2020-09-19T16:00:00+03:00">16:00 MSK</time>' in page
     assert "(09:00 in New York)" in page
     assert "(10:00 in New York)" in page
 
@@ -195,7 +195,7 @@ def test_schedule_without_viewer_zone_shows_only_the_event_zone(client, demo_eve
 def test_viewer_zone_first_with_the_switch_and_back(client, demo_event):
     client.cookies["tz"] = "America/New_York"
     page = html(client.get(SCHEDULE + "?tz=viewer"))
-    assert '<time datetime="2020-09-19T09:00:00-04:00">09:00 EDT</time>' in page
+    assert '<time class="time-label" datetime="2020-09-19T09:00:00-04:00">09:00 EDT</time>' in page
     assert "(16:00 in Moscow)" in page
     assert 'href="?tz=event"' in page
     page = html(client.get(SCHEDULE + "?tz=event"))
