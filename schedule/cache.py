@@ -86,6 +86,26 @@ def set_fragment(key: str, value) -> None:
     cache.set(key, value, FRAGMENT_TIMEOUT)
 
 
+def anonymous_page_key(request, kind: str) -> str | None:
+    """Key of a whole page for a visitor without cookies of their own, else None.
+
+    Without a session or messages cookie the visitor is anonymous and the page
+    (navigation included) is the same for everyone with that URL and zone: it can
+    be served with no query at all. Any other query parameter than ``tz`` skips
+    the cache, so random URLs cannot fill it.
+    """
+    from django.conf import settings
+
+    from .timezones import zone_request_key
+
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    if request.method != "GET" or set(request.GET) - {"tz"}:
+        return None
+    return fragment_key(kind, request.get_full_path(), site_version(), zone_request_key(request))
+
+
 def bounds_key(event_id, version) -> str:
     return f"{PREFIX}:bounds:{event_id}:{version}"
 

@@ -199,6 +199,14 @@ class ZoneView:
         return city_name(self.primary_name)
 
 
+def zone_request_key(request) -> str:
+    """What in the request decides its ZoneView, for any event (a cache key part)."""
+    choice = request.GET.get("tz", "")
+    if choice not in (EVENT_MODE, VIEWER_MODE) and not is_valid_timezone(choice):
+        choice = ""
+    return f"{choice}:{viewer_timezone_name(request) or ''}"
+
+
 def zone_view_for(request, event_zone_name: str) -> ZoneView:
     """The viewer's ZoneView: profile or cookie zone, switched by ``?tz=event|viewer``.
 

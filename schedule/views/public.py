@@ -6,7 +6,7 @@ around them on every request. Staff previews (drafts, unpublished events) are
 never cached.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -171,6 +171,23 @@ class EventScheduleView(EventPageView):
     template_name = "schedule/event_schedule.html"
 
     def get(self, request, slug):
+        # The busiest page: cookie-less visitors get the whole page from the cache,
+        # stored with the event's marker instants so "live now" stays right.
+        page_key = fragments.anonymous_page_key(request, "schedule-page")
+        if page_key:
+            stored = fragments.get_fragment(page_key)
+            if stored:
+                points, bucket, content = stored
+                if programme.now_bucket(points, timezone.now()) == bucket:
+                    return HttpResponse(content)
+        response = self.render_page(request)
+        if page_key and response.status_code == 200:
+            points = self.points
+            bucket = programme.now_bucket(points, self.now)
+            fragments.set_fragment(page_key, (points, bucket, response.content))
+        return response
+
+    def render_page(self, request):
         event = self.get_event()
         now = timezone.now()
         zones = zone_view_for(request, event.timezone)
@@ -182,10 +199,12 @@ class EventScheduleView(EventPageView):
                 "grid": render_to_string(
                     "schedule/parts/schedule_grid.html",
                     {**context, "rooms": rooms, "days": days},
-                )
+                ),
+                "points": programme.boundaries(event, talks),
             }
 
         context["parts"] = cached_parts(request, event, "schedule", zones, now, render_parts)
+        self.now, self.points = now, context["parts"]["points"]
         context.update(
             canonical_url=seo.absolute_url(request.path),
             description=f"Schedule of {event.name}, {event.timezone_label}.",
@@ -240,6 +259,16 @@ class SpeakerDetailView(PrivatePageMixin, View):
     template_name = "schedule/speaker_detail.html"
 
     def get(self, request, slug):
+        page_key = fragments.anonymous_page_key(request, "speaker-page")
+        content = fragments.get_fragment(page_key) if page_key else None
+        if content is not None:
+            return HttpResponse(content)
+        response = self.render_page(request, slug)
+        if page_key:
+            fragments.set_fragment(page_key, response.content)
+        return response
+
+    def render_page(self, request, slug):
         speaker = get_object_or_404(Speaker.objects.visible_to(request.user), slug=slug)
         # Talks of several events: keep the viewer's choice, each talk adds its zone.
         choice = zone_view_for(request, "")

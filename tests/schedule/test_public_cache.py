@@ -15,8 +15,10 @@ LANDING = "/events/ml-art-datafest-2020/"
 SCHEDULE = "/events/ml-art-datafest-2020/schedule/"
 TALK = "/events/ml-art-datafest-2020/talks/neural-network-art-gallery/"
 
-# Cold: event, talks (+ rooms joined), speakers of the talks. Warm: the event only.
+# Cold: event, talks (+ rooms joined), speakers of the talks. Warm: the event only;
+# the schedule for a visitor without cookies comes whole from the cache: no query.
 COLD, WARM = 3, 1
+WARM_ANONYMOUS = {"landing": WARM, "schedule": 0}
 
 
 def pages_of(event):
@@ -38,8 +40,37 @@ def test_event_pages_take_constant_queries(
     with django_assert_num_queries(COLD):
         response = client.get(url)
     assert response.content.decode().count('href="/events/' + event.slug + "/talks/") >= 3
-    with django_assert_num_queries(WARM):
+    with django_assert_num_queries(WARM_ANONYMOUS[page]):
         assert client.get(url).content == response.content
+
+
+@pytest.mark.parametrize("size", ["demo", "big"])
+def test_schedule_for_a_signed_in_user_takes_constant_queries(
+    client, demo_event, big_event, django_assert_num_queries, size
+):
+    event = demo_event if size == "demo" else big_event
+    client.force_login(make_user(timezone="Asia/Tokyo"))
+    url = pages_of(event)[1]
+    with django_assert_num_queries(1 + COLD):  # the user, then as anonymous
+        client.get(url)
+    with django_assert_num_queries(1 + WARM):
+        page = client.get(url).content.decode()
+    assert "in Tokyo)" in page and "Sign out" in page
+
+
+def test_whole_page_cache_is_not_served_to_signed_in_users(client, demo_event):
+    client.get(SCHEDULE)
+    client.force_login(make_user())
+    page = client.get(SCHEDULE).content.decode()
+    assert "Sign out" in page and "Sign in" not in page
+
+
+def test_whole_page_cache_ignores_other_query_parameters(
+    client, demo_event, django_assert_num_queries
+):
+    client.get(SCHEDULE + "?utm=x")
+    with django_assert_num_queries(WARM):
+        client.get(SCHEDULE + "?utm=x")
 
 
 @pytest.mark.parametrize("size", ["demo", "big"])
@@ -51,8 +82,8 @@ def test_schedule_with_viewer_zone_takes_constant_queries(
     with django_assert_num_queries(COLD):
         page = client.get(pages_of(event)[1]).content.decode()
     assert "in New York)" in page
-    with django_assert_num_queries(WARM):
-        client.get(pages_of(event)[1])
+    with django_assert_num_queries(WARM_ANONYMOUS["schedule"]):
+        assert "in New York)" in client.get(pages_of(event)[1]).content.decode()
 
 
 def test_big_schedule_lists_all_300_talks(client, big_event):
@@ -86,7 +117,10 @@ def test_talk_and_speaker_pages_take_constant_queries(
         client.get(TALK)
     with django_assert_num_queries(2):  # speaker, their talks
         client.get("/speakers/yuri-viazovetskyi/")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):  # the whole page, for a visitor without cookies
+        client.get("/speakers/yuri-viazovetskyi/")
+    client.force_login(make_user())
+    with django_assert_num_queries(2):  # the user, the speaker; the body is cached
         client.get("/speakers/yuri-viazovetskyi/")
 
 
