@@ -166,11 +166,15 @@ class ZoneView:
         here, there = start.astimezone(self.primary_zone), start.astimezone(zone)
         if here.utcoffset() == there.utcoffset():
             return ""
+        # A weekday where the other zone's date differs: "16:00–02:00 Sun in Tokyo".
         text = f"{there:%H:%M}"
-        if end is not None:
-            text += f"–{end.astimezone(zone):%H:%M}"
         if there.date() != here.date():
             text += f" {there:%a}"
+        if end is not None:
+            end_there = end.astimezone(zone)
+            text += f"–{end_there:%H:%M}"
+            if end_there.date() != there.date():
+                text += f" {end_there:%a}"
         return f"{text} {_zone_suffix(name)}"
 
     def label(self, value: dt.datetime) -> TimeLabel:
