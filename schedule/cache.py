@@ -22,7 +22,7 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 
 PREFIX = "schedule"
 FRAGMENT_TIMEOUT = 24 * 60 * 60
@@ -56,7 +56,7 @@ def site_version() -> str:
 
 
 def _bump_now(event_ids) -> None:
-    tokens = {_event_version_key(pk): _new_token() for pk in event_ids if pk is not None}
+    tokens = {_event_version_key(pk): _new_token() for pk in set(event_ids) if pk is not None}
     tokens[SITE_VERSION_KEY] = _new_token()
     cache.set_many(tokens, None)
 
@@ -118,8 +118,15 @@ def _event_saved(sender, instance, **kwargs):
     bump(instance.pk)
 
 
+def _remember_event(sender, instance, **kwargs):
+    # The event a talk or room was loaded with: moving it must refresh both events.
+    # (From __dict__: reading a deferred field here would cost a query per row.)
+    instance._schedule_loaded_event_id = instance.__dict__.get("event_id")
+
+
 def _event_part_saved(sender, instance, **kwargs):
-    bump(instance.event_id)
+    bump(instance.event_id, getattr(instance, "_schedule_loaded_event_id", None))
+    instance._schedule_loaded_event_id = instance.event_id
 
 
 def _talk_speaker_saved(sender, instance, **kwargs):
@@ -149,6 +156,10 @@ def connect_signals() -> None:
         (TalkSpeaker, _talk_speaker_saved),
         (Speaker, _speaker_saved),
     ]
+    for model in (Room, Talk):
+        post_init.connect(
+            _remember_event, sender=model, dispatch_uid=f"schedule-cache-init-{model}"
+        )
     for model, receiver in receivers:
         for signal in (post_save, post_delete):
             signal.connect(

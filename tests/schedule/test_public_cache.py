@@ -250,3 +250,16 @@ def test_a_bump_after_commit_is_scheduled(demo_event, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         demo_event.save()
     assert callbacks
+
+
+def test_moving_a_talk_to_another_event_refreshes_both(client, demo_event):
+    from tests.factories import make_event, make_room
+
+    other = make_event("other", name="Other")
+    room = make_room(other)
+    warm(client, LANDING, other.get_absolute_url())
+    talk = demo_event.talks.get(slug="neural-network-art-gallery")
+    talk.event, talk.room = other, room
+    talk.save()
+    assert "The neural network art gallery" not in client.get(LANDING).content.decode()
+    assert "The neural network art gallery" in client.get(other.get_absolute_url()).content.decode()
