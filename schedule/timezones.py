@@ -199,8 +199,9 @@ class ZoneView:
         )
 
     @property
-    def primary_city(self) -> str:
-        return city_name(self.primary_name)
+    def viewer_label(self) -> str:
+        """ "America/New York": the viewer's zone as people read it."""
+        return (self.viewer_zone_name or "").replace("_", " ")
 
 
 def zone_request_key(request) -> str:
