@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("speaker/", include("accounts.speaker_urls")),
     path("", include("schedule.urls")),
 ]
 

@@ -5,15 +5,21 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
-from django.urls import reverse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
+from accounts.speaker_claims import INVITE_MAX_AGE, send_invite
+from accounts.speaker_forms import SpeakerPhotoForm, WebURLField
+
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
-from .timezones import timezone_form_field
+from .timezones import get_zone, timezone_form_field
 
 admin.site.site_header = "Eventsite back office"
 admin.site.site_title = "Eventsite admin"
@@ -26,6 +32,98 @@ def local_time(event, value, fmt="%a %d %b %Y, %H:%M"):
         return "–"
     local = event.local(value)
     return f"{local.strftime(fmt)} {local.strftime('%Z')}"
+
+
+# ---------------------------------------------------------------------------
+# Forms: times in the event's zone
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, event):
+        return f"{event.name} ({event.timezone})"
+
+
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, room):
+        return f"{room.name} ({room.event.name})"
+
+
+class LocalTimesForm(forms.ModelForm):
+    """Datetimes entered and displayed as wall-clock times in the event's zone.
+
+    The fields are parsed in the active zone (UTC in the admin); ``clean()``
+    reads the wall-clock time the organiser typed and attaches the event's zone.
+    """
+
+    local_time_fields: tuple[str, ...] = ()
+
+    def zone_for_display(self):
+        """The zone of the saved object (or of the preselected event), else None."""
+        raise NotImplementedError
+
+    def zone_from_cleaned_data(self, cleaned):
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.zone_for_display()
+        if event is not None:
+            zone_text = f"in the event's time zone, {event.timezone_label}"
+        else:
+            zone_text = "in the event's time zone (chosen in this form)"
+        for name in self.local_time_fields:
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            field.help_text = " ".join(filter(None, [field.help_text, f"Enter it {zone_text}."]))
+            value = getattr(self.instance, name, None)
+            if self.instance.pk and event is not None and value is not None:
+                self.initial[name] = timezone.make_naive(value, event.tzinfo)
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = self.zone_from_cleaned_data(cleaned)
+        if zone is not None:
+            for name in self.local_time_fields:
+                value = cleaned.get(name)
+                if value is not None:
+                    cleaned[name] = timezone.make_naive(value).replace(tzinfo=zone)
+        return cleaned
+
+
+class EventAdminForm(LocalTimesForm):
+    local_time_fields = ("start", "end", "registration_opens", "registration_closes")
+
+    class Meta:
+        model = Event
+        fields = "__all__"
+
+    def zone_for_display(self):
+        return self.instance if self.instance.pk else None
+
+    def zone_from_cleaned_data(self, cleaned):
+        return get_zone(cleaned.get("timezone"))
+
+
+class TalkAdminForm(LocalTimesForm):
+    local_time_fields = ("start", "end")
+
+    class Meta:
+        model = Talk
+        fields = "__all__"
+        field_classes = {"event": EventChoiceField, "room": RoomChoiceField}
+
+    def zone_for_display(self):
+        if self.instance.pk and self.instance.event_id:
+            return self.instance.event
+        event_id = self.initial.get("event")
+        if event_id:
+            return Event.objects.filter(pk=event_id).first()
+        return None
+
+    def zone_from_cleaned_data(self, cleaned):
+        event = cleaned.get("event")
+        return event.tzinfo if event is not None else None
 
 
 # ---------------------------------------------------------------------------
@@ -68,6 +166,7 @@ class TalkTimesInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
     list_display = [
         "name",
         "festival_name",
@@ -89,8 +188,8 @@ class EventAdmin(admin.ModelAdmin):
             "When",
             {
                 "fields": ["timezone", "start", "end"],
-                "description": "Start and end are entered in UTC here; the talks' times are "
-                "entered in the event's time zone.",
+                "description": "All times of the event and its talks are entered in the "
+                "event's time zone.",
             },
         ),
         (
@@ -166,59 +265,6 @@ class RoomAdmin(admin.ModelAdmin):
 
 # ---------------------------------------------------------------------------
 # Talks
-
-
-class EventChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, event):
-        return f"{event.name} ({event.timezone})"
-
-
-class TalkAdminForm(forms.ModelForm):
-    """Start and end are entered and displayed in the event's time zone.
-
-    The fields are parsed in the active zone (UTC in the admin); ``clean()``
-    reads the wall-clock time the organiser typed and attaches the event's zone.
-    """
-
-    class Meta:
-        model = Talk
-        fields = "__all__"
-        field_classes = {"event": EventChoiceField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        event = self._event_hint()
-        if event is not None:
-            zone_text = f"in the event's time zone, {event.timezone_label}"
-        else:
-            zone_text = "in the chosen event's time zone (shown next to each event)"
-        for name in ("start", "end"):
-            if name in self.fields:
-                self.fields[name].help_text = f"Date and time {zone_text}."
-        if self.instance.pk and event is not None:
-            for name in ("start", "end"):
-                value = getattr(self.instance, name)
-                if value is not None:
-                    self.initial[name] = timezone.make_naive(value, event.tzinfo)
-
-    def _event_hint(self):
-        if self.instance.pk and self.instance.event_id:
-            return self.instance.event
-        event_id = self.initial.get("event")
-        if event_id:
-            return Event.objects.filter(pk=event_id).first()
-        return None
-
-    def clean(self):
-        cleaned = super().clean()
-        event = cleaned.get("event")
-        if event is not None:
-            for name in ("start", "end"):
-                value = cleaned.get(name)
-                if value is not None:
-                    wall_clock = timezone.make_naive(value)
-                    cleaned[name] = wall_clock.replace(tzinfo=event.tzinfo)
-        return cleaned
 
 
 class TalkSpeakerInline(admin.TabularInline):
@@ -320,23 +366,115 @@ class TalkAdmin(admin.ModelAdmin):
 # Speakers
 
 
+class SpeakerAdminForm(SpeakerPhotoForm, forms.ModelForm):
+    """Photos uploaded by organisers go through the same checks and processing as speakers'."""
+
+    class Meta:
+        model = Speaker
+        # Not "photo": new_photo and remove_photo of SpeakerPhotoForm replace it.
+        fields = ["name", "slug", "headline", "bio", *Speaker.LINK_FIELDS, "email", "user"]
+        field_classes = dict.fromkeys(Speaker.LINK_FIELDS, WebURLField)
+
+
+def invite_refusal(speaker):
+    """Why no invite can be sent to ``speaker``, or None."""
+    if not speaker.email:
+        return "it has no private e-mail address"
+    if speaker.user_id:
+        return "it is already managed by an account"
+    return None
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
+    form = SpeakerAdminForm
     list_display = ["photo_thumbnail", "name", "headline", "email", "user", "updated_at"]
     list_display_links = ["photo_thumbnail", "name"]
     search_fields = ["name", "email", "headline"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+    actions = ["send_invite_links"]
     readonly_fields = ["photo_preview", "talk_list", "claimed_at", "updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "headline", "bio"]}),
-        ("Photo", {"fields": ["photo_preview", "photo"]}),
+        ("Photo", {"fields": ["photo_preview", "new_photo", "remove_photo"]}),
         ("Links", {"fields": Speaker.LINK_FIELDS}),
-        ("Account", {"fields": ["email", "user", "claimed_at"]}),
+        (
+            "Account",
+            {
+                "fields": ["email", "user", "claimed_at"],
+                "description": "The speaker claims the profile by signing in with this e-mail "
+                "address verified, or with an invite link (“Send invite link” above).",
+            },
+        ),
         ("Talks", {"fields": ["talk_list"]}),
-        ("Changes", {"fields": ["updated_at", "updated_by"]}),
+        ("Last change", {"fields": ["updated_at", "updated_by"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.photo:
+            # Nothing to remove: the form has no such field then.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "remove_photo"]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/send-invite/",
+                self.admin_site.admin_view(self.send_invite_view),
+                name="schedule_speaker_send_invite",
+            ),
+            *super().get_urls(),
+        ]
+
+    def send_invite_view(self, request, object_id):
+        speaker = get_object_or_404(Speaker, pk=object_id)
+        if not self.has_change_permission(request, speaker):
+            raise PermissionDenied
+        change_url = reverse("admin:schedule_speaker_change", args=[speaker.pk])
+        refusal = invite_refusal(speaker)
+        if request.method == "POST" and refusal is None:
+            send_invite(speaker)
+            self.message_user(
+                request,
+                f"Invite link sent to {speaker.email}. It works once, for "
+                f"{INVITE_MAX_AGE.days} days; earlier links of this speaker stop working.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Send an invite link",
+            "speaker": speaker,
+            "refusal": refusal,
+            "days": INVITE_MAX_AGE.days,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/schedule/speaker/send_invite.html", context)
+
+    @admin.action(description="Send invite links to the selected speakers", permissions=["change"])
+    def send_invite_links(self, request, queryset):
+        sent = []
+        for speaker in queryset:
+            refusal = invite_refusal(speaker)
+            if refusal:
+                self.message_user(request, f"No invite for {speaker}: {refusal}.", messages.WARNING)
+                continue
+            send_invite(speaker)
+            sent.append(speaker.email)
+        if sent:
+            self.message_user(
+                request,
+                f"Invite links sent to {', '.join(sent)} (valid once, for "
+                f"{INVITE_MAX_AGE.days} days).",
+                messages.SUCCESS,
+            )
 
     @admin.display(description="photo")
     def photo_thumbnail(self, speaker):
@@ -383,7 +521,9 @@ class SpeakerAdmin(admin.ModelAdmin):
         obj.updated_by = request.user
         if not obj.slug:
             obj.slug = slugify(obj.name)
+        form.apply_photo(obj)
         super().save_model(request, obj, form, change)
+        form.discard_replaced_photo(obj)
 
 
 # ---------------------------------------------------------------------------

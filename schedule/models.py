@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -39,7 +40,8 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     slug = models.SlugField(
-        unique=True, help_text="Part of the address: /events/<slug>/, e.g. ml-art-datafest-2020."
+        unique=True,
+        help_text="Part of the address: ml-art-2020 gives /events/ml-art-2020/.",
     )
     name = models.CharField(max_length=200, help_text="e.g. Machine Learning Art")
     tagline = models.CharField(
@@ -206,6 +208,10 @@ class Room(models.Model):
         blank=True,
         help_text="PRIVATE. Shown with the join link, e.g. “find the ML ART room in the list”.",
     )
+    guid = models.UUIDField(
+        "GUID", default=uuid.uuid4, unique=True, editable=False, help_text="Stable feed id."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["event", "position", "name"]
@@ -224,6 +230,24 @@ class Room(models.Model):
 
 # ---------------------------------------------------------------------------
 # Speakers
+
+
+class WebURLValidator(URLValidator):
+    """A valid URL whose scheme is http or https, with a message that says so."""
+
+    schemes = ["http", "https"]
+    scheme_message = "Only web addresses starting with http:// or https:// are allowed."
+
+    def __call__(self, value):
+        scheme = str(value).split(":", 1)[0].lower() if ":" in str(value) else ""
+        if scheme not in self.schemes:
+            raise ValidationError(
+                self.scheme_message, code="invalid_scheme", params={"value": value}
+            )
+        super().__call__(value)
+
+
+validate_web_url = WebURLValidator()
 
 
 def speaker_photo_path(instance, filename):
@@ -254,7 +278,9 @@ class SpeakerQuerySet(models.QuerySet):
 
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True, help_text="Part of the address: /speakers/<slug>/.")
+    slug = models.SlugField(
+        unique=True, help_text="Part of the address, e.g. ada-lovelace for /speakers/ada-lovelace/."
+    )
     headline = models.CharField(
         "headline / affiliation",
         max_length=200,
@@ -264,11 +290,27 @@ class Speaker(models.Model):
     bio = models.TextField(blank=True, help_text="Markdown. Links and emphasis are kept.")
     photo = models.ImageField(upload_to=speaker_photo_path, blank=True, help_text="400×400.")
     photo_small = models.ImageField(upload_to=speaker_photo_path, blank=True, editable=False)
-    website = models.URLField(blank=True, help_text="e.g. https://mlart.org/")
-    twitter = models.URLField("X / Twitter", blank=True, help_text="https://twitter.com/name")
-    mastodon = models.URLField(blank=True, help_text="https://mastodon.social/@name")
-    github = models.URLField("GitHub", blank=True, help_text="https://github.com/name")
-    linkedin = models.URLField("LinkedIn", blank=True, help_text="https://linkedin.com/in/name")
+    website = models.URLField(
+        blank=True, help_text="e.g. https://mlart.org/", validators=[validate_web_url]
+    )
+    twitter = models.URLField(
+        "X / Twitter",
+        blank=True,
+        help_text="https://twitter.com/name",
+        validators=[validate_web_url],
+    )
+    mastodon = models.URLField(
+        blank=True, help_text="https://mastodon.social/@name", validators=[validate_web_url]
+    )
+    github = models.URLField(
+        "GitHub", blank=True, help_text="https://github.com/name", validators=[validate_web_url]
+    )
+    linkedin = models.URLField(
+        "LinkedIn",
+        blank=True,
+        help_text="https://linkedin.com/in/name",
+        validators=[validate_web_url],
+    )
     email = models.EmailField(
         "private e-mail",
         blank=True,
@@ -284,6 +326,13 @@ class Speaker(models.Model):
         help_text="The account that manages this profile.",
     )
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    invite_nonce = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Secret of the latest invite link; emptied when it is used, "
+        "replaced when a new invite is sent.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,5 +12,11 @@ urlpatterns = [
         "events/<slug:slug>/talks/<slug:talk>/", views.TalkDetailView.as_view(), name="talk-detail"
     ),
     path("events/<slug:slug>/join/<slug:room>/", views.room_join, name="room-join"),
+    # Calendar and frab/c3voc schedule feeds.
+    path("events/<slug:slug>/schedule.ics", views.event_ics, name="event-ics"),
+    path("events/<slug:slug>/schedule.xml", views.schedule_xml, name="event-xml"),
+    path("events/<slug:slug>/schedule.json", views.schedule_json, name="event-json"),
+    path("events/<slug:slug>/talks/<slug:talk>.ics", views.talk_ics, name="talk-ics"),
+    path("calendar/<slug:token>.ics", views.personal_ics, name="personal-ics"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
 ]

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Event',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Part of the address: /events/<slug>/, e.g. ml-art-datafest-2020.', unique=True)),
+                ('slug', models.SlugField(help_text='Part of the address: ml-art-2020 gives /events/ml-art-2020/.', unique=True)),
                 ('name', models.CharField(help_text='e.g. Machine Learning Art', max_length=200)),
                 ('tagline', models.CharField(blank=True, help_text='One line shown under the name and in link previews.', max_length=300)),
                 ('description', models.TextField(blank=True, help_text='The goal of the event, in Markdown. Shown on the event page.')),
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text='Part of the address: /speakers/<slug>/.', unique=True)),
+                ('slug', models.SlugField(help_text='Part of the address, e.g. ada-lovelace for /speakers/ada-lovelace/.', unique=True)),
                 ('headline', models.CharField(blank=True, help_text='e.g. Research scientist at Google', max_length=200, verbose_name='headline / affiliation')),
                 ('bio', models.TextField(blank=True, help_text='Markdown. Links and emphasis are kept.')),
                 ('photo', models.ImageField(blank=True, help_text='400×400.', upload_to=schedule.models.speaker_photo_path)),

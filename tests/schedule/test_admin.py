@@ -244,3 +244,47 @@ def test_speaker_admin_lists_talks_and_searches_email(client, superuser, demo_ev
         reverse("admin:schedule_speaker_changelist"), {"q": "roman.kosovichev@"}
     ).content.decode()
     assert "Roman Kosovichev" in listing and "Alexander Mordvintsev" not in listing
+
+
+def test_event_admin_times_are_entered_in_event_zone(client, superuser, demo_event):
+    client.force_login(superuser)
+    url = reverse("admin:schedule_event_change", args=[demo_event.pk])
+    page = client.get(url).content.decode()
+    assert 'value="16:00:00"' in page  # 13:00 UTC shown as 16:00 MSK
+    data = {
+        "name": demo_event.name,
+        "slug": demo_event.slug,
+        "tagline": "",
+        "description": "",
+        "is_published": "on",
+        "timezone": "Europe/Moscow",
+        "start_0": "2020-09-19",
+        "start_1": "15:00",
+        "end_0": "2020-09-19",
+        "end_1": "20:00",
+        "festival_name": "",
+        "festival_url": "",
+        "organiser_name": "",
+        "organiser_url": "",
+        "trailer_url": "",
+        "stream_url": "",
+        "registration_opens_0": "",
+        "registration_opens_1": "",
+        "registration_closes_0": "",
+        "registration_closes_1": "",
+        "capacity": "",
+        "access_reveal_minutes": "0",
+        "rooms-TOTAL_FORMS": "0",
+        "rooms-INITIAL_FORMS": "0",
+        "rooms-MIN_NUM_FORMS": "0",
+        "rooms-MAX_NUM_FORMS": "1000",
+        "talks-TOTAL_FORMS": "0",
+        "talks-INITIAL_FORMS": "0",
+        "talks-MIN_NUM_FORMS": "0",
+        "talks-MAX_NUM_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    demo_event.refresh_from_db()
+    assert demo_event.start == dt.datetime(2020, 9, 19, 12, 0, tzinfo=UTC)
+    assert demo_event.end == dt.datetime(2020, 9, 19, 17, 0, tzinfo=UTC)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import speaker_views
+
+app_name = "speaker"
+
+urlpatterns = [
+    path("", speaker_views.speaker_profile, name="speaker-profile"),
+    path("claim/", speaker_views.speaker_claim, name="claim"),
+    path("invite/<str:token>/", speaker_views.speaker_invite, name="invite"),
+]

@@ -1,0 +1,263 @@
+"""Calendar feeds (iCalendar) and the cache shared by every schedule export.
+
+Public feeds (``event_calendar``, ``talk_calendar`` and the frab exports in
+``frab.py``) are built from public fields only, never from a room's join URL or
+instructions, and cached per event under a key that changes whenever the event,
+its talks, rooms or speakers change (``feed_cache_key``).
+
+The personal feed (``personal_calendar``) is built per request for the owner of a
+calendar token. It adds a room's join URL and instructions to a talk only when
+``access.room_access()`` allows it for that user and event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.utils import timezone
+
+from .access import PrivateRoomDetails, private_room_details, room_access
+from .markup import plain_text
+from .models import Event, Registration, Room, Talk, TalkSpeaker
+
+PRODID = "-//Eventsite//Eventsite schedule 1.0//EN"
+# Bump when the output of any feed changes shape, so that cached copies are rebuilt.
+FEED_FORMAT = 1
+FEED_CACHE_SECONDS = 24 * 60 * 60
+# How often calendar apps should poll (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+REFRESH_INTERVAL = dt.timedelta(hours=1)
+PERSONAL_REFRESH_INTERVAL = dt.timedelta(minutes=15)
+
+
+def absolute_url(path: str) -> str:
+    """``SITE_URL`` + path: feeds are cached across requests, so never the request's host."""
+    return settings.SITE_URL + path
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "eventsite.invalid"
+
+
+# ---------------------------------------------------------------------------
+# Cache version
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What the feeds of one event depend on, as a digest and a Last-Modified time."""
+
+    token: str
+    last_modified: dt.datetime
+
+
+def _per_event(model, event_lookup: str, expression):
+    """A correlated subquery: ``expression`` over ``model`` rows of the outer event."""
+    return Subquery(
+        model.objects.filter(**{event_lookup: OuterRef("pk")})
+        .order_by()
+        .values(event_lookup)
+        .annotate(value=expression)
+        .values("value")
+    )
+
+
+def feed_version(event: Event) -> FeedVersion:
+    """The current version of ``event``'s feeds, in one query.
+
+    Latest change and row count of the event's talks, rooms and speaker links, and
+    the latest change of their speakers: an edit bumps an ``updated_at``, a deletion
+    lowers a count. Correct without signals; a per-event version kept by signals
+    can replace the query later without changing callers.
+    """
+    row = (
+        Event.objects.filter(pk=event.pk)
+        .annotate(
+            talks_changed=_per_event(Talk, "event", Max("updated_at")),
+            talk_count=_per_event(Talk, "event", Count("pk")),
+            rooms_changed=_per_event(Room, "event", Max("updated_at")),
+            room_count=_per_event(Room, "event", Count("pk")),
+            speakers_changed=_per_event(TalkSpeaker, "talk__event", Max("speaker__updated_at")),
+            speaker_link_count=_per_event(TalkSpeaker, "talk__event", Count("pk")),
+        )
+        .values(
+            "updated_at",
+            "talks_changed",
+            "talk_count",
+            "rooms_changed",
+            "room_count",
+            "speakers_changed",
+            "speaker_link_count",
+        )
+        .first()
+    ) or {"updated_at": event.updated_at}
+    source = repr((FEED_FORMAT, settings.SITE_URL, event.pk, sorted(row.items())))
+    changes = [row[name] for name in ("updated_at", "talks_changed", "rooms_changed")]
+    changes.append(row.get("speakers_changed"))
+    last_modified = max(value for value in changes if value is not None)
+    return FeedVersion(hashlib.sha256(source.encode()).hexdigest()[:32], last_modified)
+
+
+def feed_cache_key(event: Event, kind: str, version: FeedVersion | None = None) -> str:
+    """Cache key of one feed of ``event`` (``kind``: "ics", "xml", "json", "talk-<pk>")."""
+    version = version or feed_version(event)
+    return f"eventsite:feed:{event.pk}:{kind}:{version.token}"
+
+
+def cached_feed(event: Event, kind: str, build, version: FeedVersion | None = None) -> bytes:
+    """The cached body of a public feed, built by ``build()`` on a miss."""
+    key = feed_cache_key(event, kind, version)
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body
+
+
+# ---------------------------------------------------------------------------
+# iCalendar
+
+
+def talk_uid(talk: Talk) -> str:
+    """Stable across edits and feeds: the talk's GUID at this site's host."""
+    return f"{talk.guid}@{site_host()}"
+
+
+def talk_description(talk: Talk, private: PrivateRoomDetails | None = None, words=None) -> str:
+    """Plain text for calendars: abstract, speakers, Q&A, the talk page.
+
+    ``private`` (from ``access.private_room_details()``) adds the join link and
+    instructions at the top; public feeds never pass it.
+    """
+    parts = []
+    if talk.is_cancelled:
+        parts.append("This talk is cancelled.")
+    if private is not None:
+        join = [f"Join: {private.join_url}"] if private.join_url else []
+        if private.join_instructions:
+            join.append(private.join_instructions)
+        parts.append("\n".join(join))
+    abstract = plain_text(talk.abstract, words)
+    if abstract:
+        parts.append(abstract)
+    speakers = ", ".join(speaker.name for speaker in talk.speaker_list)
+    if speakers:
+        parts.append(f"Speakers: {speakers}")
+    if talk.live_qa_minutes:
+        parts.append(
+            f"Live Q&A with the speakers for {talk.live_qa_minutes} minutes after the talk."
+        )
+    parts.append(f"{talk.event.name}: {absolute_url(talk.get_absolute_url())}")
+    return "\n\n".join(parts)
+
+
+def talk_vevent(talk: Talk, private: PrivateRoomDetails | None = None) -> icalendar.Event:
+    event = talk.event
+    vevent = icalendar.Event()
+    vevent.add("uid", talk_uid(talk))
+    # Without METHOD, DTSTAMP is when the information was last revised (RFC 5545).
+    vevent.add("dtstamp", talk.updated_at)
+    vevent.add("created", talk.created_at)
+    vevent.add("last-modified", talk.updated_at)
+    vevent.add("sequence", talk.sequence)
+    vevent.add("dtstart", event.local(talk.start))
+    vevent.add("dtend", event.local(talk.end))
+    vevent.add("summary", f"Cancelled: {talk.title}" if talk.is_cancelled else talk.title)
+    vevent.add("description", talk_description(talk, private))
+    vevent.add("location", talk.room.name)
+    vevent.add("url", absolute_url(talk.get_absolute_url()))
+    vevent.add("status", "CANCELLED" if talk.is_cancelled else "CONFIRMED")
+    if private is not None and private.join_url:
+        # RFC 7986 CONFERENCE: calendar apps show it as a "join" button.
+        vevent.add(
+            "conference",
+            private.join_url,
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": talk.room.name},
+        )
+    return vevent
+
+
+def _calendar(name: str, *, description="", zone="", refresh=REFRESH_INTERVAL):
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    if description:
+        calendar.add("x-wr-caldesc", description)
+    if zone:
+        calendar.add("x-wr-timezone", zone)
+    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(refresh))
+    return calendar
+
+
+def _to_ical(calendar, talks) -> bytes:
+    """Add the VTIMEZONEs the talks use (only the transitions around them) and serialise."""
+    if talks:
+        calendar.add_missing_timezones(
+            first_date=min(talk.start for talk in talks).date() - dt.timedelta(days=1),
+            last_date=max(talk.end for talk in talks).date() + dt.timedelta(days=2),
+        )
+    return calendar.to_ical()
+
+
+def event_calendar(event: Event, talks) -> bytes:
+    """The public calendar of an event: one VEVENT per public talk, no private details."""
+    talks = list(talks)
+    calendar = _calendar(event.name, description=event.tagline, zone=event.timezone)
+    for talk in talks:
+        calendar.add_component(talk_vevent(talk))
+    return _to_ical(calendar, talks)
+
+
+def talk_calendar(talk: Talk) -> bytes:
+    """One talk, for "Add to calendar"."""
+    calendar = _calendar(talk.title, zone=talk.event.timezone)
+    calendar.add_component(talk_vevent(talk))
+    return _to_ical(calendar, [talk])
+
+
+def personal_calendar(user, now=None) -> bytes:
+    """The public talks of every published event ``user`` is confirmed for.
+
+    A constant number of queries whatever the number of events and talks: the
+    registrations with their events, the verified e-mail check, the talks and
+    their speakers. Private room details come from ``room_access()`` per event.
+    """
+    now = now or timezone.now()
+    registrations = list(
+        Registration.objects.confirmed()
+        .filter(user=user, event__is_published=True)
+        .select_related("event")
+    )
+    events = {registration.event_id: registration.event for registration in registrations}
+    talks = list(Talk.objects.public().filter(event__in=events).for_schedule()) if events else []
+    rooms = defaultdict(dict)
+    for talk in talks:
+        talk.event = events[talk.event_id]
+        talk.room.event = talk.event  # Room.get_join_path() reads the event's slug.
+        rooms[talk.event_id][talk.room_id] = talk.room
+    private = {}
+    for registration in registrations:
+        access = room_access(user, registration.event, registration=registration, now=now)
+        for detail in private_room_details(access, rooms[registration.event_id].values()):
+            private[detail.room.pk] = detail
+    calendar = _calendar(
+        "My talks · Eventsite",
+        description="Talks of the events you are registered for.",
+        refresh=PERSONAL_REFRESH_INTERVAL,
+    )
+    for talk in talks:
+        # A cancelled talk keeps its place in the calendar, without an invite to join.
+        details = None if talk.is_cancelled else private.get(talk.room_id)
+        calendar.add_component(talk_vevent(talk, details))
+    return _to_ical(calendar, talks)

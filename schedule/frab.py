@@ -1,0 +1,206 @@
+"""The frab / c3voc schedule format, as XML and JSON.
+
+The format that frab, pretalx and the c3voc tools publish and that Giggity,
+EventFahrplan, info-beamer and the video team's tracker read: see
+https://c3voc.de/wiki/schedule and the voc/schedule validator (``schedule.xml.xsd``,
+``validator/json/schema.json``). Both documents come from one ``schedule_data()``
+so they always say the same thing.
+
+Only published talks are listed: the format has no "cancelled" state, and apps
+such as EventFahrplan mark a talk that disappears from a new version as cancelled.
+Rooms carry their name and stable GUID, never a join URL or instructions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+import xml.etree.ElementTree as ET
+
+from .feeds import absolute_url
+from .markup import plain_text
+from .models import Event, Room, Talk
+
+XML_CONTENT_TYPE = "application/vnd.c3voc.schedule+xml"
+JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
+TIMESLOT = "00:05"
+# Characters XML 1.0 cannot carry; a pasted abstract may hold them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def hours_minutes(value: dt.timedelta) -> str:
+    """A duration as HH:MM (40 minutes: "00:40")."""
+    minutes = int(value.total_seconds()) // 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def acronym(event: Event) -> str:
+    """The slug in the form the schema asks for: lower case, underscores."""
+    return event.slug.lower().replace("-", "_")
+
+
+def person_guid(speaker) -> uuid.UUID:
+    # The schema suggests uuid5 of the e-mail address; a speaker's e-mail is private
+    # (and guessable from its hash), so the GUID names the speaker's stable id instead.
+    return uuid.uuid5(uuid.NAMESPACE_URL, absolute_url(f"/speakers/id/{speaker.pk}"))
+
+
+def _talk(talk: Talk) -> dict:
+    event = talk.event
+    start = event.local(talk.start)
+    links = [
+        {"url": url, "title": title}
+        for url, title in ((talk.teaser_url, "Teaser"), (talk.recording_url, "Recording"))
+        if url
+    ]
+    return {
+        "guid": str(talk.guid),
+        "id": talk.pk,
+        "date": start.isoformat(),
+        "start": f"{start:%H:%M}",
+        "duration": hours_minutes(talk.duration),
+        "room": talk.room.name,
+        "slug": talk.slug,
+        "url": absolute_url(talk.get_absolute_url()),
+        "title": talk.title,
+        "subtitle": "",
+        "track": None,
+        "type": "talk",
+        "language": talk.language,
+        "abstract": plain_text(talk.abstract),
+        "description": "",
+        "persons": [
+            {"id": speaker.pk, "guid": str(person_guid(speaker)), "public_name": speaker.name}
+            for speaker in talk.speaker_list
+        ],
+        "links": links,
+        "attachments": [],
+    }
+
+
+def _days(event: Event, talks) -> list[dt.date]:
+    dates = {event.local(talk.start).date() for talk in talks}
+    first = min({event.local_start.date(), *dates})
+    last = max({event.local_end.date(), *dates})
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def schedule_data(event: Event, talks, rooms, version: str) -> dict:
+    """The schedule as the c3voc JSON document (a dict).
+
+    ``talks``: published talks from ``Talk.objects.for_schedule()``; ``rooms``: all
+    rooms of the event in their order; ``version``: a label that changes with it.
+    """
+    talks = list(talks)
+    rooms = list(rooms)
+    zone = event.tzinfo
+    days = []
+    for index, date in enumerate(_days(event, talks), start=1):
+        day_start = dt.datetime.combine(date, dt.time.min, tzinfo=zone)
+        day_end = dt.datetime.combine(date + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        by_room = {room.name: [] for room in rooms}
+        for talk in talks:
+            if event.local(talk.start).date() == date:
+                by_room.setdefault(talk.room.name, []).append(_talk(talk))
+        days.append(
+            {
+                "index": index,
+                "date": date.isoformat(),
+                "day_start": day_start.isoformat(),
+                "day_end": day_end.isoformat(),
+                "rooms": by_room,
+            }
+        )
+    return {
+        "$schema": JSON_SCHEMA,
+        "generator": {"name": "Eventsite"},
+        "schedule": {
+            "version": version,
+            "base_url": absolute_url("/"),
+            "conference": {
+                "acronym": acronym(event),
+                "title": event.name,
+                "start": event.local_start.date().isoformat(),
+                "end": event.local_end.date().isoformat(),
+                "daysCount": len(days),
+                "timeslot_duration": TIMESLOT,
+                "time_zone_name": event.timezone,
+                "url": absolute_url(event.get_absolute_url()),
+                "rooms": [_room(room) for room in rooms],
+                "days": days,
+            },
+        },
+    }
+
+
+def _room(room: Room) -> dict:
+    # Public fields only: a room's join URL and instructions are private.
+    return {"name": room.name, "guid": str(room.guid), "description": room.description}
+
+
+def schedule_json(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1).encode()
+
+
+def _text(value) -> str:
+    return _XML_INVALID.sub("", "" if value is None else str(value))
+
+
+def _sub(parent, tag: str, text=None, **attributes):
+    element = ET.SubElement(parent, tag, {key: _text(value) for key, value in attributes.items()})
+    if text is not None:
+        element.text = _text(text)
+    return element
+
+
+def schedule_xml(data: dict) -> bytes:
+    """The same schedule as frab XML: schedule → conference, day → room → event."""
+    schedule = data["schedule"]
+    conference = schedule["conference"]
+    root = ET.Element("schedule")
+    _sub(root, "generator", name=data["generator"]["name"])
+    _sub(root, "version", schedule["version"])
+    head = _sub(root, "conference")
+    _sub(head, "acronym", conference["acronym"])
+    _sub(head, "title", conference["title"])
+    _sub(head, "start", conference["start"])
+    _sub(head, "end", conference["end"])
+    _sub(head, "days", conference["daysCount"])
+    _sub(head, "timeslot_duration", conference["timeslot_duration"])
+    _sub(head, "base_url", schedule["base_url"])
+    _sub(head, "time_zone_name", conference["time_zone_name"])
+    for day in conference["days"]:
+        day_element = _sub(
+            root,
+            "day",
+            index=day["index"],
+            date=day["date"],
+            start=day["day_start"],
+            end=day["day_end"],
+        )
+        for room_name, talks in day["rooms"].items():
+            room_element = _sub(day_element, "room", name=room_name)
+            for talk in talks:
+                _xml_talk(room_element, talk)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _xml_talk(parent, talk: dict):
+    element = _sub(parent, "event", guid=talk["guid"], id=talk["id"])
+    for name in (
+        "date", "start", "duration", "room", "slug", "url", "title", "subtitle", "track",
+        "type", "language", "abstract", "description",
+    ):  # fmt: skip
+        _sub(element, name, talk[name])
+    persons = _sub(element, "persons")
+    for person in talk["persons"]:
+        _sub(persons, "person", person["public_name"], id=person["id"])
+    links = _sub(element, "links")
+    for link in talk["links"]:
+        _sub(links, "link", link["title"], href=link["url"])
+    attachments = _sub(element, "attachments")
+    for attachment in talk["attachments"]:
+        _sub(attachments, "attachment", attachment["title"], href=attachment["url"])

@@ -1,0 +1,69 @@
+"""Helpers for the browser tests: screenshots, e-mails, signing in, keyboard."""
+
+import os
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def _current_test_name():
+    # "tests/e2e/test_x.py::test_name[param] (call)" -> "test_name-param"
+    current = os.environ.get("PYTEST_CURRENT_TEST", "test").split(" ")[0]
+    name = current.split("::")[-1]
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+
+
+def shot(page, name, *, full_page=True):
+    """Save ``<test>-<name>-<width>.png`` under test-artifacts/screenshots/ for reviewers."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = (page.viewport_size or {}).get("width", 0)
+    path = SCREENSHOTS / f"{_current_test_name()}-{name}-{width}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def last_email(to=None):
+    """The last message in ``django.core.mail.outbox`` (locmem: the live server's
+    thread shares it), optionally the last one sent to ``to``."""
+    messages = [m for m in mail.outbox if to is None or to in m.to]
+    assert messages, f"no e-mail sent{f' to {to}' if to else ''}; outbox: {mail.outbox!r}"
+    return messages[-1]
+
+
+def links_in(message):
+    """Every http(s) URL in an e-mail's text body."""
+    return re.findall(r"https?://[^\s<>\"]+", message.body)
+
+
+def sign_in(page, user, base_url):
+    """Give ``page``'s context the session of ``user`` without the login form.
+
+    ``Client.force_login`` creates a real session in the database; its cookie is
+    copied into the browser, so the live server sees the user as signed in.
+    """
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
+
+
+def log_in_with_form(page, email, password, path="/accounts/login/"):
+    """Sign in as a person would, through allauth's form (or the admin's with
+    ``path="/admin/login/"``)."""
+    page.goto(path)
+    if path.startswith("/admin/"):
+        page.fill("#id_username", email)
+        page.fill("#id_password", password)
+        page.click("input[type=submit]")
+    else:
+        page.fill("input[name=login]", email)
+        page.fill("input[name=password]", password)
+        page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state()
