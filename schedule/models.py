@@ -155,9 +155,10 @@ class Event(models.Model):
 
     @property
     def timezone_label(self):
-        """ "Europe/Moscow (MSK)": the zone and its abbreviation at the event's start."""
+        """ "Europe/Moscow (MSK)": the zone and its abbreviation at the event's start; "UTC"."""
         moment = self.start or timezone.now()
-        return f"{self.timezone} ({abbreviation(moment, self.tzinfo)})"
+        short = abbreviation(moment, self.tzinfo)
+        return self.timezone if short == self.timezone else f"{self.timezone} ({short})"
 
     def day_bounds(self):
         """First and last instant of the event's days, in its own zone."""
@@ -255,6 +256,26 @@ def speaker_photo_path(instance, filename):
     return f"speakers/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()[:5]}"
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def with_public_talks_flag(self):
+        """Annotate ``has_public_talks``: a published talk at a published event."""
+        public_talks = TalkSpeaker.objects.filter(
+            speaker=models.OuterRef("pk"),
+            talk__state=Talk.State.PUBLISHED,
+            talk__event__is_published=True,
+        )
+        return self.annotate(has_public_talks=models.Exists(public_talks))
+
+    def visible_to(self, user):
+        """Speakers with a public talk; staff see all, a speaker sees their own profile."""
+        speakers = self.with_public_talks_flag()
+        if user is not None and user.is_authenticated:
+            if user.is_staff:
+                return speakers
+            return speakers.filter(Q(has_public_talks=True) | Q(user=user))
+        return speakers.filter(has_public_talks=True)
+
+
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -323,6 +344,8 @@ class Speaker(models.Model):
     )
 
     LINK_FIELDS = ["website", "twitter", "mastodon", "github", "linkedin"]
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

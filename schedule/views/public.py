@@ -1,13 +1,37 @@
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+"""Public pages: home, event landing, schedule, talk and speaker pages.
+
+The user-independent parts of a page (programme, schedule grid, talk and speaker
+bodies) come from ``schedule.cache``; the join panel and navigation are rendered
+around them on every request. Staff previews (drafts, unpublished events) are
+never cached.
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.generic import DetailView, ListView
+from django.views import View
+from django.views.generic import ListView
 
+from .. import cache as fragments
+from .. import programme, seo
+from ..access import access_context, mark_private
 from ..models import Event, Speaker, Talk, TalkSpeaker
-from .registration import JoinPanelMixin
+from ..timezones import EVENT_MODE, VIEWER_MODE, ZoneView, city_name, zone_view_for
 
 
-class HomeView(ListView):
+def _is_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_staff)
+
+
+class PrivatePageMixin:
+    """Navigation and join panel are per user: never in a shared cache."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return mark_private(super().dispatch(request, *args, **kwargs))
+
+
+class HomeView(PrivatePageMixin, ListView):
     template_name = "schedule/home.html"
     context_object_name = "events"
 
@@ -19,57 +43,273 @@ class HomeView(ListView):
         now = timezone.now()
         events = list(context["events"])
         context["upcoming"] = [e for e in events if e.end >= now]
+        context["live_ids"] = {e.pk for e in events if e.start <= now <= e.end}
         context["past"] = [e for e in events if e.end < now][::-1]
+        context["canonical_url"] = seo.absolute_url(self.request.path)
         return context
 
 
-class EventMixin:
+def cached_parts(request, event, kind, zones, now, render_parts, *key_parts):
+    """The user-independent HTML of an event page: ``render_parts(talks)`` on a miss.
+
+    Returns a dict of strings. Staff get a fresh render including drafts.
+    """
+    if _is_staff(request.user):
+        return render_parts(programme.load_talks(event, request.user))
+    version = fragments.event_version(event.pk)
+    talks = None
+    bounds_key = fragments.bounds_key(event.pk, version)
+    points = fragments.get_fragment(bounds_key)
+    if points is None:
+        talks = programme.load_talks(event)
+        points = programme.boundaries(event, talks)
+        fragments.set_fragment(bounds_key, points)
+    key = fragments.fragment_key(
+        kind, event.pk, version, zones.cache_key, programme.now_bucket(points, now), *key_parts
+    )
+    parts = fragments.get_fragment(key)
+    if parts is None:
+        if talks is None:
+            talks = programme.load_talks(event)
+        parts = render_parts(talks)
+        fragments.set_fragment(key, parts)
+    return parts
+
+
+class EventPageView(PrivatePageMixin, View):
+    """Shared by the event pages: the event (one query), zones, now, preview flag."""
+
+    template_name = ""
+
     def get_event(self):
-        if not hasattr(self, "_event"):
-            self._event = get_object_or_404(
-                Event.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-            )
-        return self._event
-
-
-class EventDetailView(JoinPanelMixin, EventMixin, DetailView):
-    template_name = "schedule/event_detail.html"
-    context_object_name = "event"
-
-    def get_object(self, queryset=None):
-        return self.get_event()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["talks"] = self.object.talks.visible_to(self.request.user).for_schedule()
-        return context
-
-
-class EventScheduleView(EventDetailView):
-    template_name = "schedule/event_schedule.html"
-
-
-class TalkDetailView(EventMixin, DetailView):
-    template_name = "schedule/talk_detail.html"
-    context_object_name = "talk"
-
-    def get_object(self, queryset=None):
-        event = self.get_event()
         return get_object_or_404(
-            event.talks.visible_to(self.request.user).for_schedule(), slug=self.kwargs["talk"]
+            Event.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
         )
 
+    def base_context(self, event, zones, now):
+        one_day = event.local_start.date() == event.local_end.date()
+        return {
+            "event_when": (
+                zones.range_label(event.start, event.end) if one_day else zones.label(event.start)
+            ),
+            "event_when_prefix": "" if one_day else "from ",
+            "event": event,
+            "zones": zones,
+            "zone_switch": zone_switch(zones),
+            "now": now,
+            "is_past": event.is_past(now),
+            "is_happening": event.start <= now <= event.end,
+            "preview": not event.is_published,
+        }
 
-class SpeakerDetailView(DetailView):
-    template_name = "schedule/speaker_detail.html"
-    context_object_name = "speaker"
 
-    def get_queryset(self):
-        return Speaker.objects.prefetch_related(
-            Prefetch(
-                "talk_links",
-                queryset=TalkSpeaker.objects.select_related("talk__event").filter(
-                    talk__state=Talk.State.PUBLISHED, talk__event__is_published=True
-                ),
+def zone_switch(zones: ZoneView) -> list[dict]:
+    """The two choices of the zone control, as links that work without JS."""
+    if not zones.viewer_zone_name:
+        return []
+    return [
+        {
+            "param": EVENT_MODE,
+            "label": f"{city_name(zones.event_zone_name)} (event)",
+            "current": zones.mode == EVENT_MODE,
+        },
+        {
+            "param": VIEWER_MODE,
+            "label": f"{city_name(zones.viewer_zone_name)} (yours)",
+            "current": zones.mode == VIEWER_MODE,
+        },
+    ]
+
+
+class EventDetailView(EventPageView):
+    template_name = "schedule/event_detail.html"
+
+    def get(self, request, slug):
+        event = self.get_event()
+        now = timezone.now()
+        zones = zone_view_for(request, event.timezone)
+        context = self.base_context(event, zones, now)
+
+        def render_parts(talks):
+            talk_entries = programme.entries(talks, zones, now)
+            rooms = sorted(
+                {t.room for t in talks}, key=lambda room: (room.position, room.name, room.pk)
             )
+            fragment_context = {
+                **context,
+                "talk_entries": talk_entries,
+                "rooms": rooms,
+                "multi_room": len(rooms) > 1,
+                "has_live_qa": any(t.live_qa_minutes for t in talks if not t.is_cancelled),
+                "recordings": [e for e in talk_entries if e.talk.recording_url],
+            }
+            return {
+                "programme": render_to_string("schedule/parts/programme.html", fragment_context),
+                "participate": render_to_string(
+                    "schedule/parts/participate.html", fragment_context
+                ),
+            }
+
+        context["parts"] = cached_parts(request, event, "landing", zones, now, render_parts)
+        context.update(
+            canonical_url=seo.absolute_url(event.get_absolute_url()),
+            description=event.tagline or seo.description_text(event.description),
+            og_image=seo.media_url(event.cover_image),
+            jsonld=seo.jsonld_script(seo.event_data(event)),
+        )
+        if not context["is_past"]:
+            context.update(access_context(request, event))
+        return render(request, self.template_name, context)
+
+
+class EventScheduleView(EventPageView):
+    template_name = "schedule/event_schedule.html"
+
+    def get(self, request, slug):
+        # The busiest page: cookie-less visitors get the whole page from the cache,
+        # stored with the event's marker instants so "live now" stays right.
+        page_key = fragments.anonymous_page_key(request, "schedule-page")
+        if page_key:
+            stored = fragments.get_fragment(page_key)
+            if stored:
+                points, bucket, content = stored
+                if programme.now_bucket(points, timezone.now()) == bucket:
+                    return HttpResponse(content)
+        response = self.render_page(request)
+        if page_key and response.status_code == 200:
+            points = self.points
+            bucket = programme.now_bucket(points, self.now)
+            fragments.set_fragment(page_key, (points, bucket, response.content))
+        return response
+
+    def render_page(self, request):
+        event = self.get_event()
+        now = timezone.now()
+        zones = zone_view_for(request, event.timezone)
+        context = self.base_context(event, zones, now)
+
+        def render_parts(talks):
+            rooms, days = programme.schedule_days(programme.entries(talks, zones, now), zones)
+            return {
+                "grid": render_to_string(
+                    "schedule/parts/schedule_grid.html",
+                    {**context, "rooms": rooms, "days": days},
+                ),
+                "points": programme.boundaries(event, talks),
+            }
+
+        context["parts"] = cached_parts(request, event, "schedule", zones, now, render_parts)
+        self.now, self.points = now, context["parts"]["points"]
+        context.update(
+            canonical_url=seo.absolute_url(request.path),
+            description=f"Schedule of {event.name}, {event.timezone_label}.",
+            og_image=seo.media_url(event.cover_image),
+        )
+        return render(request, self.template_name, context)
+
+
+class TalkDetailView(EventPageView):
+    template_name = "schedule/talk_detail.html"
+
+    def get(self, request, slug, talk):
+        event = self.get_event()
+        now = timezone.now()
+        zones = zone_view_for(request, event.timezone)
+        context = self.base_context(event, zones, now)
+
+        def render_parts(talks):
+            entry = next(
+                (e for e in programme.entries(talks, zones, now) if e.talk.slug == talk), None
+            )
+            if entry is None:
+                raise Http404("No such talk.")
+            fragment_context = {
+                **context,
+                "entry": entry,
+                "talk": entry.talk,
+                "day": programme.day_label(entry.when.local),
+            }
+            return {
+                "body": render_to_string("schedule/parts/talk_body.html", fragment_context),
+                "title": entry.talk.title,
+                "description": seo.description_text(entry.talk.abstract)
+                or f"A talk at {event.name}.",
+                "jsonld": str(seo.jsonld_script(seo.talk_data(entry.talk, event))),
+                "is_draft": entry.is_draft,
+            }
+
+        parts = cached_parts(request, event, "talk", zones, now, render_parts, talk)
+        context.update(
+            parts=parts,
+            preview=context["preview"] or parts["is_draft"],
+            canonical_url=seo.absolute_url(request.path),
+            og_image=seo.media_url(event.cover_image),
+        )
+        if not context["is_past"]:
+            context.update(access_context(request, event))
+        return render(request, self.template_name, context)
+
+
+class SpeakerDetailView(PrivatePageMixin, View):
+    template_name = "schedule/speaker_detail.html"
+
+    def get(self, request, slug):
+        page_key = fragments.anonymous_page_key(request, "speaker-page")
+        content = fragments.get_fragment(page_key) if page_key else None
+        if content is not None:
+            return HttpResponse(content)
+        response = self.render_page(request, slug)
+        if page_key:
+            fragments.set_fragment(page_key, response.content)
+        return response
+
+    def render_page(self, request, slug):
+        speaker = get_object_or_404(Speaker.objects.visible_to(request.user), slug=slug)
+        # Talks of several events: keep the viewer's choice, each talk adds its zone.
+        choice = zone_view_for(request, "")
+        viewer, mode = choice.viewer_zone_name, choice.mode
+        key = fragments.fragment_key(
+            "speaker", speaker.pk, fragments.site_version(), f"{mode}:{viewer or ''}"
+        )
+        parts = fragments.get_fragment(key)
+        if parts is None:
+            parts = {"body": self.render_body(speaker, viewer, mode)}
+            fragments.set_fragment(key, parts)
+        context = {
+            "speaker": speaker,
+            "parts": parts,
+            "preview": not speaker.has_public_talks,
+            "canonical_url": seo.absolute_url(speaker.get_absolute_url()),
+            "description": speaker.headline or seo.description_text(speaker.bio),
+            "og_image": seo.media_url(speaker.photo),
+        }
+        return render(request, self.template_name, context)
+
+    @staticmethod
+    def render_body(speaker, viewer, mode):
+        links = (
+            TalkSpeaker.objects.filter(
+                speaker=speaker, talk__state=Talk.State.PUBLISHED, talk__event__is_published=True
+            )
+            .select_related("talk__event", "talk__room")
+            .order_by("-talk__start")
+        )
+        talks = []
+        for link in links:
+            event = link.talk.event
+            zones = (
+                ZoneView(event.timezone, viewer, mode)
+                if viewer and viewer != event.timezone
+                else ZoneView(event.timezone)
+            )
+            talks.append(
+                {
+                    "talk": link.talk,
+                    "event": event,
+                    "when": zones.range_label(link.talk.start, link.talk.end),
+                    "day": programme.day_label(zones.localtime(link.talk.start)),
+                }
+            )
+        return render_to_string(
+            "schedule/parts/speaker_body.html", {"speaker": speaker, "talks": talks}
         )

@@ -11,19 +11,6 @@ from ..models import Event, JoinClick, Registration, Room
 from ..registration import RegistrationError, cancel, register
 
 
-class JoinPanelMixin:
-    """For detail views of an event: adds the join panel context and keeps the
-    page out of shared caches (it can carry the join links)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        return private_response(super().dispatch)(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(access_context(self.request, self.get_event()))
-        return context
-
-
 def _next_or(request, fallback):
     url = request.POST.get("next", "")
     if url and url_has_allowed_host_and_scheme(

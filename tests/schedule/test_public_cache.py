@@ -1,0 +1,268 @@
+"""Budgets and freshness of the public pages: constant queries, no stale cache."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from schedule import cache as fragments
+from schedule.models import Speaker, TalkSpeaker
+from tests.factories import make_big_event, make_registration, make_speaker, make_user
+
+pytestmark = pytest.mark.django_db
+
+LANDING = "/events/ml-art-datafest-2020/"
+SCHEDULE = "/events/ml-art-datafest-2020/schedule/"
+TALK = "/events/ml-art-datafest-2020/talks/neural-network-art-gallery/"
+
+# Cold: event, talks (+ rooms joined), speakers of the talks. Warm: the event only;
+# the schedule for a visitor without cookies comes whole from the cache: no query.
+COLD, WARM = 3, 1
+WARM_ANONYMOUS = {"landing": WARM, "schedule": 0}
+# A signed-in user costs one query: the user, joined with their speaker profile
+# for the navigation (accounts.backends).
+SIGNED_IN = 1
+
+
+def pages_of(event):
+    return [event.get_absolute_url(), reverse("schedule:event-schedule", args=[event.slug])]
+
+
+@pytest.fixture
+def big_event(db):
+    return make_big_event()  # 300 talks, 3 rooms, 300 speakers
+
+
+@pytest.mark.parametrize("size", ["demo", "big"])
+@pytest.mark.parametrize("page", ["landing", "schedule"])
+def test_event_pages_take_constant_queries(
+    client, demo_event, big_event, django_assert_num_queries, size, page
+):
+    event = demo_event if size == "demo" else big_event
+    url = pages_of(event)[0 if page == "landing" else 1]
+    with django_assert_num_queries(COLD):
+        response = client.get(url)
+    assert response.content.decode().count('href="/events/' + event.slug + "/talks/") >= 3
+    with django_assert_num_queries(WARM_ANONYMOUS[page]):
+        assert client.get(url).content == response.content
+
+
+@pytest.mark.parametrize("size", ["demo", "big"])
+def test_schedule_for_a_signed_in_user_takes_constant_queries(
+    client, demo_event, big_event, django_assert_num_queries, size
+):
+    event = demo_event if size == "demo" else big_event
+    client.force_login(make_user(timezone="Asia/Tokyo"))
+    url = pages_of(event)[1]
+    with django_assert_num_queries(SIGNED_IN + COLD):
+        client.get(url)
+    with django_assert_num_queries(SIGNED_IN + WARM):
+        page = client.get(url).content.decode()
+    assert "in Tokyo)" in page and "Sign out" in page
+
+
+def test_whole_page_cache_is_not_served_to_signed_in_users(client, demo_event):
+    client.get(SCHEDULE)
+    client.force_login(make_user())
+    page = client.get(SCHEDULE).content.decode()
+    assert "Sign out" in page and "Sign in" not in page
+
+
+def test_whole_page_cache_ignores_other_query_parameters(
+    client, demo_event, django_assert_num_queries
+):
+    client.get(SCHEDULE + "?utm=x")
+    with django_assert_num_queries(WARM):
+        client.get(SCHEDULE + "?utm=x")
+
+
+@pytest.mark.parametrize("size", ["demo", "big"])
+def test_schedule_with_viewer_zone_takes_constant_queries(
+    client, demo_event, big_event, django_assert_num_queries, size
+):
+    event = demo_event if size == "demo" else big_event
+    client.cookies["tz"] = "America/New_York"
+    with django_assert_num_queries(COLD):
+        page = client.get(pages_of(event)[1]).content.decode()
+    assert "in New York)" in page
+    with django_assert_num_queries(WARM_ANONYMOUS["schedule"]):
+        assert "in New York)" in client.get(pages_of(event)[1]).content.decode()
+
+
+def test_big_schedule_lists_all_300_talks(client, big_event):
+    page = client.get(pages_of(big_event)[1]).content.decode()
+    assert page.count('<article class="slot') == 300
+    assert page.count('class="schedule-day"') == 3
+
+
+@pytest.mark.parametrize("size", ["demo", "big"])
+def test_landing_for_a_registered_user_takes_constant_queries(
+    client, demo_event, big_event, django_assert_num_queries, monkeypatch, size
+):
+    event = demo_event if size == "demo" else big_event
+    monkeypatch.setattr("django.utils.timezone.now", lambda: event.start)  # links shown
+    user = make_user()
+    make_registration(user, event)
+    client.force_login(user)
+    client.get(event.get_absolute_url())  # warm the fragments
+    # event, verified e-mail, registration, rooms for the join links.
+    with django_assert_num_queries(SIGNED_IN + 4):
+        page = client.get(event.get_absolute_url()).content.decode()
+    assert event.rooms.first().get_join_path() in page
+
+
+def test_talk_and_speaker_pages_take_constant_queries(
+    client, demo_event, django_assert_num_queries
+):
+    with django_assert_num_queries(COLD):
+        client.get(TALK)
+    with django_assert_num_queries(WARM):
+        client.get(TALK)
+    with django_assert_num_queries(2):  # speaker, their talks
+        client.get("/speakers/yuri-viazovetskyi/")
+    with django_assert_num_queries(0):  # the whole page, for a visitor without cookies
+        client.get("/speakers/yuri-viazovetskyi/")
+    client.force_login(make_user())
+    with django_assert_num_queries(SIGNED_IN + 1):  # the speaker; the body is cached
+        client.get("/speakers/yuri-viazovetskyi/")
+
+
+def test_home_takes_one_query(client, demo_event, big_event, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = client.get("/").content.decode()
+    assert "Machine Learning Art" in page
+
+
+# --- Freshness: an edit shows on the very next request ---------------------
+
+
+def warm(client, *urls):
+    for url in urls:
+        assert client.get(url).status_code == 200
+
+
+def test_talk_edit_shows_at_once(client, demo_event):
+    warm(client, LANDING, SCHEDULE, TALK, "/speakers/evgeny-kashin/")
+    talk = demo_event.talks.get(slug="neural-network-art-gallery")
+    talk.title = "A renamed gallery talk"
+    talk.start += dt.timedelta(minutes=5)
+    talk.end += dt.timedelta(minutes=5)
+    talk.save()
+    for url in (LANDING, SCHEDULE, TALK, "/speakers/evgeny-kashin/"):
+        page = client.get(url).content.decode()
+        assert "A renamed gallery talk" in page, url
+        assert "18:05" in page, url
+
+
+def test_room_edit_shows_at_once(client):
+    from tests.factories import make_event, make_room, make_talk
+
+    event = make_event("roomy")
+    room = make_room(event, name="Old room", description="Old description")
+    make_talk(event, room)
+    warm(client, event.get_absolute_url())
+    room.name, room.description = "New room", "New description"
+    room.save()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "New room" in page and "New description" in page
+    assert "Old room" not in page
+
+
+def test_speaker_edit_shows_at_once_on_every_event_page(client, demo_event):
+    warm(client, LANDING, SCHEDULE, TALK)
+    speaker = Speaker.objects.get(slug="yuri-viazovetskyi")
+    speaker.name = "Yuri V. Renamed"
+    speaker.save()
+    for url in (LANDING, SCHEDULE, TALK, speaker.get_absolute_url()):
+        assert "Yuri V. Renamed" in client.get(url).content.decode(), url
+
+
+def test_speaker_added_and_removed_shows_at_once(client, demo_event):
+    warm(client, LANDING, TALK)
+    talk = demo_event.talks.get(slug="neural-network-art-gallery")
+    guest = make_speaker(name="Guest Star")
+    link = TalkSpeaker.objects.create(talk=talk, speaker=guest, position=5)
+    assert "Guest Star" in client.get(LANDING).content.decode()
+    assert "Guest Star" in client.get(TALK).content.decode()
+    link.delete()
+    assert "Guest Star" not in client.get(LANDING).content.decode()
+
+
+def test_deleted_speaker_and_talk_disappear_at_once(client, demo_event):
+    warm(client, LANDING, TALK)
+    Speaker.objects.get(slug="yuri-viazovetskyi").delete()
+    assert "Yuri Viazovetskyi" not in client.get(LANDING).content.decode()
+    demo_event.talks.get(slug="neural-network-art-gallery").delete()
+    assert client.get(TALK).status_code == 404
+    assert "The neural network art gallery" not in client.get(SCHEDULE).content.decode()
+
+
+def test_unpublishing_an_event_hides_it_at_once(client, demo_event):
+    warm(client, LANDING, SCHEDULE, TALK)
+    demo_event.is_published = False
+    demo_event.save()
+    for url in (LANDING, SCHEDULE, TALK):
+        assert client.get(url).status_code == 404
+
+
+def test_event_edit_shows_at_once(client, demo_event):
+    warm(client, LANDING)
+    demo_event.stream_url = "https://stream.example/new"
+    demo_event.save()
+    assert "https://stream.example/new" in client.get(LANDING).content.decode()
+
+
+def test_each_viewer_zone_has_its_own_fragment(client, demo_event):
+    client.cookies["tz"] = "America/New_York"
+    assert "in New York" in client.get(SCHEDULE).content.decode()
+    client.cookies["tz"] = "Asia/Tokyo"
+    page = client.get(SCHEDULE).content.decode()
+    assert "in Tokyo" in page and "in New York" not in page
+    del client.cookies["tz"]
+    assert "time-other" not in client.get(SCHEDULE).content.decode()
+
+
+def test_no_user_data_in_cached_fragments(client, demo_event):
+    user = make_user("someone-private@example.com")
+    make_registration(user, demo_event)
+    client.force_login(user)
+    warm(client, LANDING, SCHEDULE, TALK)
+    client.logout()
+    for url in (LANDING, SCHEDULE, TALK):
+        page = client.get(url).content.decode()
+        assert "someone-private" not in page
+        assert "spatial.chat" not in page
+
+
+def test_version_changes_only_on_a_change(demo_event):
+    first = fragments.event_version(demo_event.pk)
+    assert fragments.event_version(demo_event.pk) == first
+    demo_event.talks.first().save()
+    assert fragments.event_version(demo_event.pk) != first
+
+
+def test_version_survives_a_cleared_cache_without_reusing_old_tokens(demo_event):
+    from django.core.cache import cache
+
+    first = fragments.event_version(demo_event.pk)
+    cache.delete(f"schedule:version:event:{demo_event.pk}")
+    assert fragments.event_version(demo_event.pk) != first
+
+
+def test_a_bump_after_commit_is_scheduled(demo_event, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        demo_event.save()
+    assert callbacks
+
+
+def test_moving_a_talk_to_another_event_refreshes_both(client, demo_event):
+    from tests.factories import make_event, make_room
+
+    other = make_event("other", name="Other")
+    room = make_room(other)
+    warm(client, LANDING, other.get_absolute_url())
+    talk = demo_event.talks.get(slug="neural-network-art-gallery")
+    talk.event, talk.room = other, room
+    talk.save()
+    assert "The neural network art gallery" not in client.get(LANDING).content.decode()
+    assert "The neural network art gallery" in client.get(other.get_absolute_url()).content.decode()

@@ -1,0 +1,58 @@
+"""ZoneView: how a moment reads in the event's zone and the viewer's."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.test import RequestFactory
+
+from schedule.timezones import ZoneView, zone_request_key, zone_view_for
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+START = dt.datetime(2020, 9, 19, 16, 0, tzinfo=MOSCOW)
+
+
+def test_event_zone_first_viewer_second():
+    label = ZoneView("Europe/Moscow", "America/New_York").label(START)
+    assert (label.text, label.other, label.iso) == (
+        "16:00 MSK",
+        "09:00 in New York",
+        "2020-09-19T16:00:00+03:00",
+    )
+
+
+def test_viewer_zone_first_event_second():
+    label = ZoneView("Europe/Moscow", "America/New_York", "viewer").label(START)
+    assert (label.text, label.other) == ("09:00 EDT", "16:00 in Moscow")
+
+
+def test_range_crossing_midnight_names_the_days():
+    label = ZoneView("Europe/Moscow", "Asia/Tokyo").range_label(
+        START + dt.timedelta(hours=4), START + dt.timedelta(hours=6)
+    )
+    assert label.text == "20:00–22:00 MSK"
+    assert label.other == "02:00 Sun–04:00 in Tokyo"
+    tokyo = ZoneView("Europe/Moscow", "Asia/Tokyo")
+    label = tokyo.range_label(START, START + dt.timedelta(hours=4))
+    assert label.other == "22:00–02:00 Sun in Tokyo"
+
+
+def test_utc_has_no_city():
+    assert ZoneView("Europe/Moscow", "UTC").label(START).other == "13:00 UTC"
+
+
+def test_same_offset_adds_nothing():
+    assert ZoneView("Europe/Moscow", "Europe/Istanbul").label(START).other == ""
+
+
+def test_request_choices():
+    rf = RequestFactory()
+    request = rf.get("/", {"tz": "viewer"})
+    request.COOKIES["tz"] = "America/New_York"
+    assert zone_view_for(request, "Europe/Moscow") == ZoneView(
+        "Europe/Moscow", "America/New_York", "viewer"
+    )
+    assert zone_view_for(request, "America/New_York") == ZoneView("America/New_York")
+    request = rf.get("/", {"tz": "Mars/Base"})
+    request.COOKIES["tz"] = "../../etc/passwd"
+    assert zone_view_for(request, "Europe/Moscow") == ZoneView("Europe/Moscow")
+    assert zone_request_key(request) == ":"
