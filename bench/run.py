@@ -117,7 +117,7 @@ Registration.objects.update_or_create(
     user=user, event=event, defaults={{"status": Registration.Status.CONFIRMED}}
 )
 client = Client()
-client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+client.force_login(user, backend="accounts.backends.EmailModelBackend")
 print("SESSION=" + client.cookies[settings.SESSION_COOKIE_NAME].value)
 """
 

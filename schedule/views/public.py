@@ -52,10 +52,11 @@ class HomeView(PrivatePageMixin, ListView):
 def cached_parts(request, event, kind, zones, now, render_parts, *key_parts):
     """The user-independent HTML of an event page: ``render_parts(talks)`` on a miss.
 
-    Returns a dict of strings. Staff get a fresh render including drafts.
+    Returns (parts, marker instants); staff get a fresh render including drafts
+    and no instants (their pages are never cached whole).
     """
     if _is_staff(request.user):
-        return render_parts(programme.load_talks(event, request.user))
+        return render_parts(programme.load_talks(event, request.user)), None
     version = fragments.event_version(event.pk)
     talks = None
     bounds_key = fragments.bounds_key(event.pk, version)
@@ -73,13 +74,37 @@ def cached_parts(request, event, kind, zones, now, render_parts, *key_parts):
             talks = programme.load_talks(event)
         parts = render_parts(talks)
         fragments.set_fragment(key, parts)
-    return parts
+    return parts, points
 
 
 class EventPageView(PrivatePageMixin, View):
-    """Shared by the event pages: the event (one query), zones, now, preview flag."""
+    """Shared by the event pages: the event (one query), zones, now, preview flag.
+
+    Cookie-less visitors (the crowd opening a link) get the whole page from the
+    cache, stored with the event's marker instants so that "live now" stays right;
+    everyone else gets cached fragments with their own navigation and join panel.
+    """
 
     template_name = ""
+    page_kind = ""
+
+    def get(self, request, slug, **kwargs):
+        page_key = fragments.anonymous_page_key(request, self.page_kind)
+        if page_key:
+            stored = fragments.get_fragment(page_key)
+            if stored:
+                points, bucket, content = stored
+                if programme.now_bucket(points, timezone.now()) == bucket:
+                    return HttpResponse(content)
+        self.now, self.points = timezone.now(), None
+        response = self.render_page(request, slug, **kwargs)
+        if page_key and response.status_code == 200 and self.points is not None:
+            bucket = programme.now_bucket(self.points, self.now)
+            fragments.set_fragment(page_key, (self.points, bucket, response.content))
+        return response
+
+    def render_page(self, request, slug, **kwargs):
+        raise NotImplementedError
 
     def get_event(self):
         return get_object_or_404(
@@ -123,10 +148,11 @@ def zone_switch(zones: ZoneView) -> list[dict]:
 
 class EventDetailView(EventPageView):
     template_name = "schedule/event_detail.html"
+    page_kind = "landing-page"
 
-    def get(self, request, slug):
+    def render_page(self, request, slug):
         event = self.get_event()
-        now = timezone.now()
+        now = self.now
         zones = zone_view_for(request, event.timezone)
         context = self.base_context(event, zones, now)
 
@@ -150,7 +176,9 @@ class EventDetailView(EventPageView):
                 ),
             }
 
-        context["parts"] = cached_parts(request, event, "landing", zones, now, render_parts)
+        context["parts"], self.points = cached_parts(
+            request, event, "landing", zones, now, render_parts
+        )
         context.update(
             canonical_url=seo.absolute_url(event.get_absolute_url()),
             description=event.tagline or seo.description_text(event.description),
@@ -164,27 +192,11 @@ class EventDetailView(EventPageView):
 
 class EventScheduleView(EventPageView):
     template_name = "schedule/event_schedule.html"
+    page_kind = "schedule-page"
 
-    def get(self, request, slug):
-        # The busiest page: cookie-less visitors get the whole page from the cache,
-        # stored with the event's marker instants so "live now" stays right.
-        page_key = fragments.anonymous_page_key(request, "schedule-page")
-        if page_key:
-            stored = fragments.get_fragment(page_key)
-            if stored:
-                points, bucket, content = stored
-                if programme.now_bucket(points, timezone.now()) == bucket:
-                    return HttpResponse(content)
-        response = self.render_page(request)
-        if page_key and response.status_code == 200:
-            points = self.points
-            bucket = programme.now_bucket(points, self.now)
-            fragments.set_fragment(page_key, (points, bucket, response.content))
-        return response
-
-    def render_page(self, request):
+    def render_page(self, request, slug):
         event = self.get_event()
-        now = timezone.now()
+        now = self.now
         zones = zone_view_for(request, event.timezone)
         context = self.base_context(event, zones, now)
 
@@ -195,11 +207,11 @@ class EventScheduleView(EventPageView):
                     "schedule/parts/schedule_grid.html",
                     {**context, "rooms": rooms, "days": days},
                 ),
-                "points": programme.boundaries(event, talks),
             }
 
-        context["parts"] = cached_parts(request, event, "schedule", zones, now, render_parts)
-        self.now, self.points = now, context["parts"]["points"]
+        context["parts"], self.points = cached_parts(
+            request, event, "schedule", zones, now, render_parts
+        )
         context.update(
             canonical_url=seo.absolute_url(request.path),
             description=f"Schedule of {event.name}, {event.timezone_label}.",
@@ -210,10 +222,11 @@ class EventScheduleView(EventPageView):
 
 class TalkDetailView(EventPageView):
     template_name = "schedule/talk_detail.html"
+    page_kind = "talk-page"
 
-    def get(self, request, slug, talk):
+    def render_page(self, request, slug, talk):
         event = self.get_event()
-        now = timezone.now()
+        now = self.now
         zones = zone_view_for(request, event.timezone)
         context = self.base_context(event, zones, now)
 
@@ -238,7 +251,7 @@ class TalkDetailView(EventPageView):
                 "is_draft": entry.is_draft,
             }
 
-        parts = cached_parts(request, event, "talk", zones, now, render_parts, talk)
+        parts, self.points = cached_parts(request, event, "talk", zones, now, render_parts, talk)
         context.update(
             parts=parts,
             preview=context["preview"] or parts["is_draft"],

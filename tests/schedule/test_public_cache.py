@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from schedule import cache as fragments
+from schedule.demo import coming_saturday, load_demo
 from schedule.models import Speaker, TalkSpeaker
 from tests.factories import make_big_event, make_registration, make_speaker, make_user
 
@@ -16,9 +18,9 @@ SCHEDULE = "/events/ml-art-datafest-2020/schedule/"
 TALK = "/events/ml-art-datafest-2020/talks/neural-network-art-gallery/"
 
 # Cold: event, talks (+ rooms joined), speakers of the talks. Warm: the event only;
-# the schedule for a visitor without cookies comes whole from the cache: no query.
+# a visitor without cookies gets the whole page from the cache: no query.
 COLD, WARM = 3, 1
-WARM_ANONYMOUS = {"landing": WARM, "schedule": 0}
+WARM_ANONYMOUS = {"landing": 0, "schedule": 0}
 # A signed-in user costs one query: the user, joined with their speaker profile
 # for the navigation (accounts.backends).
 SIGNED_IN = 1
@@ -116,7 +118,7 @@ def test_talk_and_speaker_pages_take_constant_queries(
 ):
     with django_assert_num_queries(COLD):
         client.get(TALK)
-    with django_assert_num_queries(WARM):
+    with django_assert_num_queries(0):  # the whole page, for a visitor without cookies
         client.get(TALK)
     with django_assert_num_queries(2):  # speaker, their talks
         client.get("/speakers/yuri-viazovetskyi/")
@@ -266,3 +268,23 @@ def test_moving_a_talk_to_another_event_refreshes_both(client, demo_event):
     talk.save()
     assert "The neural network art gallery" not in client.get(LANDING).content.decode()
     assert "The neural network art gallery" in client.get(other.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("page", [LANDING, TALK])
+def test_cached_pages_never_show_one_users_join_details_to_another(client, page):
+    event, _ = load_demo(coming_saturday(dt.date.today()))
+    registered = make_user("registered@example.com")
+    make_registration(registered, event)
+    secret = "Find the ML ART room in the room list!"
+    anonymous_before = client.get(page).content.decode()
+    member = Client()
+    member.force_login(registered)
+    mine = member.get(page).content.decode()
+    other = Client()
+    other.force_login(make_user("other@example.com"))
+    theirs = other.get(page).content.decode()
+    anonymous_after = client.get(page).content.decode()
+    assert secret in mine and "/join/ml-art/" in mine
+    for seen in (anonymous_before, theirs, anonymous_after):
+        assert secret not in seen and "/join/ml-art/" not in seen
+    assert "Register" in theirs
