@@ -330,3 +330,48 @@ def test_speaker_claims_profile_edits_bio_and_photo_and_sees_public_page(
     public_photo = main.locator("img").first
     expect(public_photo).to_have_attribute("src", re.compile(r"/media/"))
     assert public_photo.evaluate("img => img.complete && img.naturalWidth > 0")
+
+
+def test_registration_works_without_javascript(new_page, live_server, user, future_demo_event):
+    page = new_page(java_script_enabled=False)
+    sign_in(page, user, live_server.url)
+    page.goto(EVENT_PATH)
+    expect(join_panel(page)).to_contain_text("Register to get the invite.")
+    shot(page, "event")
+    join_panel(page).get_by_role("button", name="Register").click()
+    expect(page).to_have_url(re.compile(re.escape(EVENT_PATH) + "$"))
+    expect(page.locator(".messages")).to_contain_text("You are registered for Machine Learning Art")
+    expect(join_panel(page)).to_contain_text(JOIN_INSTRUCTIONS)
+    expect(join_panel(page).get_by_role("link", name="Join ML Art")).to_be_visible()
+    shot(page, "event-registered")
+
+
+def test_speaker_edit_with_preview_works_without_javascript(
+    new_page, live_server, user, e2e_demo_event
+):
+    from schedule.models import Speaker
+
+    Speaker.objects.filter(slug="evgeny-kashin").update(user=user)
+    page = new_page(java_script_enabled=False)
+    sign_in(page, user, live_server.url)
+    page.goto("/")
+    page.get_by_role("link", name="Speaker profile").click()
+    expect(page.get_by_label("Name")).to_have_value("Evgeny Kashin")
+    bio = "Evgeny curates *neural* art at [mlart.org](https://mlart.org/)."
+    page.get_by_label(re.compile("^Bio")).fill(bio)
+    page.get_by_role("button", name="Preview bio").click()
+
+    preview = page.locator(".speaker-preview")
+    expect(preview.locator("em")).to_have_text("neural")
+    expect(preview.get_by_role("link", name="mlart.org")).to_have_attribute(
+        "href", "https://mlart.org/"
+    )
+    expect(page.get_by_label(re.compile("^Bio"))).to_have_value(bio)
+    assert Speaker.objects.get(slug="evgeny-kashin").bio != bio  # a preview saves nothing
+    shot(page, "preview")
+
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.locator(".messages")).to_contain_text("Your speaker profile is saved")
+    expect(page.locator(".speaker-preview")).to_have_count(0)
+    shot(page, "saved")
+    assert Speaker.objects.get(slug="evgeny-kashin").bio == bio
