@@ -16,12 +16,20 @@ from eventsite import health
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# Not passed on to the production-like child process. DJANGO_ALLOW_ASYNC_UNSAFE is
+# set for the rest of the session once the browser tests start (tests/e2e/conftest.py);
+# `check --deploy` rightly refuses it (async.E001).
+PARENT_ONLY_VARIABLES = {
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "BENCH_BASELINE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def production_env(**overrides):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CACHE_URL", "BENCH_BASELINE"}
-    }
+    env = {key: value for key, value in os.environ.items() if key not in PARENT_ONLY_VARIABLES}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "eventsite.settings",
