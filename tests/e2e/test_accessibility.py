@@ -31,7 +31,9 @@ class Page:
     upcoming: bool = False  # the demo event moved to the coming Saturday: registration open
     registered: bool = False  # the signed-in user holds a confirmed place (with upcoming)
     speaker: bool = False  # the signed-in user manages a speaker profile
+    unverified: bool = False  # the signed-in user has not followed the verification link
     status: int = 200
+    shows: str = ""  # text that proves the page is in the intended state
     known_issue: str = ""  # xfail (not strict) until the branch that fixes it lands
 
     @property
@@ -47,10 +49,32 @@ PAGES = [
     Page("event", EVENT),
     Page("event-signed-in", EVENT, signed_in=True),
     # The join panel in each state a person meets before the event.
-    Page("event-open-anonymous", EVENT, upcoming=True),
-    Page("event-open-signed-in", EVENT, signed_in=True, upcoming=True),
-    Page("event-open-registered", EVENT, signed_in=True, upcoming=True, registered=True),
-    Page("join-refused", EVENT + "join/ml-art/", signed_in=True, upcoming=True, status=403),
+    Page("event-open-anonymous", EVENT, upcoming=True, shows="sign up or sign in first"),
+    Page(
+        "event-open-unverified",
+        EVENT,
+        signed_in=True,
+        upcoming=True,
+        unverified=True,
+        shows="Send the verification mail again",
+    ),
+    Page("event-open-signed-in", EVENT, signed_in=True, upcoming=True, shows="Register"),
+    Page(
+        "event-open-registered",
+        EVENT,
+        signed_in=True,
+        upcoming=True,
+        registered=True,
+        shows="Find the ML ART room in the room list!",
+    ),
+    Page(
+        "join-refused",
+        EVENT + "join/ml-art/",
+        signed_in=True,
+        upcoming=True,
+        status=403,
+        shows="Register to get the invite.",
+    ),
     Page("schedule", EVENT + "schedule/"),
     Page("talk", EVENT + "talks/neural-cellular-automata/"),
     Page("speaker", "/speakers/alexander-mordvintsev/"),
@@ -58,11 +82,18 @@ PAGES = [
     Page("signup", "/accounts/signup/"),
     Page("password-reset", "/accounts/password/reset/"),
     Page("profile", "/accounts/profile/", signed_in=True),
-    Page("my-events", "/accounts/events/", signed_in=True, upcoming=True, registered=True),
+    Page(
+        "my-events",
+        "/accounts/events/",
+        signed_in=True,
+        upcoming=True,
+        registered=True,
+        shows="Join ML Art",
+    ),
     Page("email", "/accounts/email/", signed_in=True),
     Page("password-change", "/accounts/password/change/", signed_in=True),
-    Page("speaker-claim", "/speaker/", signed_in=True),
-    Page("speaker-edit", "/speaker/", signed_in=True, speaker=True),
+    Page("speaker-claim", "/speaker/", signed_in=True, shows="No speaker profile waits"),
+    Page("speaker-edit", "/speaker/", signed_in=True, speaker=True, shows="Save profile"),
 ]
 VIEWPORTS = [PHONE, DESKTOP]
 
@@ -75,12 +106,16 @@ def _params():
 
 def _arrange(target, user, event):
     """Put the database in the state the page is checked in."""
+    from allauth.account.models import EmailAddress
+
     from schedule.demo import coming_saturday, load_demo
     from schedule.models import Speaker
     from tests.factories import make_registration
 
     if target.upcoming:
         event, _ = load_demo(coming_saturday(dt.date.today()))
+    if target.unverified:
+        EmailAddress.objects.filter(user=user).update(verified=False)
     if target.registered:
         make_registration(user, event)
     if target.speaker:
@@ -117,6 +152,8 @@ def test_page_has_no_serious_accessibility_violations(
         assert response.status == target.status, f"{target.path} answered {response.status}"
         if target.signed_in:
             expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        if target.shows:
+            expect(page.locator("main")).to_contain_text(target.shows)
         shot(page, target.name)
 
         violations = Axe().run(page).response["violations"]
