@@ -6,6 +6,7 @@ it is injected with ``page.evaluate``, which the site's CSP does not block, so t
 pages are checked with their real Content-Security-Policy.
 """
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,7 @@ from tests.e2e.helpers import shot, sign_in
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 REPORTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "axe"
-ALLAUTH_LAYOUT = (
-    "allauth's own bare layout has no <html lang> (html-has-lang, serious); "
-    "the accounts branch (issue 5) renders these pages in base.html"
-)
+EVENT = "/events/ml-art-datafest-2020/"
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,12 @@ class Page:
     name: str
     path: str
     signed_in: bool = False
+    upcoming: bool = False  # the demo event moved to the coming Saturday: registration open
+    registered: bool = False  # the signed-in user holds a confirmed place (with upcoming)
+    speaker: bool = False  # the signed-in user manages a speaker profile
+    unverified: bool = False  # the signed-in user has not followed the verification link
+    status: int = 200
+    shows: str = ""  # text that proves the page is in the intended state
     known_issue: str = ""  # xfail (not strict) until the branch that fixes it lands
 
     @property
@@ -42,16 +46,54 @@ class Page:
 PAGES = [
     Page("home", "/"),
     Page("home-signed-in", "/", signed_in=True),
-    Page("event", "/events/ml-art-datafest-2020/"),
-    Page("event-signed-in", "/events/ml-art-datafest-2020/", signed_in=True),
-    Page("schedule", "/events/ml-art-datafest-2020/schedule/"),
-    Page("talk", "/events/ml-art-datafest-2020/talks/neural-cellular-automata/"),
+    Page("event", EVENT),
+    Page("event-signed-in", EVENT, signed_in=True),
+    # The join panel in each state a person meets before the event.
+    Page("event-open-anonymous", EVENT, upcoming=True, shows="sign up or sign in first"),
+    Page(
+        "event-open-unverified",
+        EVENT,
+        signed_in=True,
+        upcoming=True,
+        unverified=True,
+        shows="Send the verification mail again",
+    ),
+    Page("event-open-signed-in", EVENT, signed_in=True, upcoming=True, shows="Register"),
+    Page(
+        "event-open-registered",
+        EVENT,
+        signed_in=True,
+        upcoming=True,
+        registered=True,
+        shows="Find the ML ART room in the room list!",
+    ),
+    Page(
+        "join-refused",
+        EVENT + "join/ml-art/",
+        signed_in=True,
+        upcoming=True,
+        status=403,
+        shows="Register to get the invite.",
+    ),
+    Page("schedule", EVENT + "schedule/"),
+    Page("talk", EVENT + "talks/neural-cellular-automata/"),
     Page("speaker", "/speakers/alexander-mordvintsev/"),
-    Page("login", "/accounts/login/", known_issue=ALLAUTH_LAYOUT),
-    Page("signup", "/accounts/signup/", known_issue=ALLAUTH_LAYOUT),
-    Page("password-reset", "/accounts/password/reset/", known_issue=ALLAUTH_LAYOUT),
+    Page("login", "/accounts/login/"),
+    Page("signup", "/accounts/signup/"),
+    Page("password-reset", "/accounts/password/reset/"),
     Page("profile", "/accounts/profile/", signed_in=True),
-    Page("speaker-self-service", "/speaker/", signed_in=True),
+    Page(
+        "my-events",
+        "/accounts/events/",
+        signed_in=True,
+        upcoming=True,
+        registered=True,
+        shows="Join ML Art",
+    ),
+    Page("email", "/accounts/email/", signed_in=True),
+    Page("password-change", "/accounts/password/change/", signed_in=True),
+    Page("speaker-claim", "/speaker/", signed_in=True, shows="No speaker profile waits"),
+    Page("speaker-edit", "/speaker/", signed_in=True, speaker=True, shows="Save profile"),
 ]
 VIEWPORTS = [PHONE, DESKTOP]
 
@@ -60,6 +102,24 @@ def _params():
     for page in PAGES:
         marks = [pytest.mark.xfail(strict=False, reason=page.known_issue)] * bool(page.known_issue)
         yield pytest.param(page, id=page.id, marks=marks)
+
+
+def _arrange(target, user, event):
+    """Put the database in the state the page is checked in."""
+    from allauth.account.models import EmailAddress
+
+    from schedule.demo import coming_saturday, load_demo
+    from schedule.models import Speaker
+    from tests.factories import make_registration
+
+    if target.upcoming:
+        event, _ = load_demo(coming_saturday(dt.date.today()))
+    if target.unverified:
+        EmailAddress.objects.filter(user=user).update(verified=False)
+    if target.registered:
+        make_registration(user, event)
+    if target.speaker:
+        Speaker.objects.filter(slug="alexander-mordvintsev").update(user=user)
 
 
 def format_violations(violations):
@@ -79,6 +139,7 @@ def test_page_has_no_serious_accessibility_violations(
 ):
     """One test per page checks both widths: a live-server test costs a database
     flush, so the page is loaded again at each width in the same context."""
+    _arrange(target, user, e2e_demo_event)
     page = new_page()
     if target.signed_in:
         sign_in(page, user, live_server.url)
@@ -88,9 +149,11 @@ def test_page_has_no_serious_accessibility_violations(
         response = page.goto(target.path)
         if response.status == 404:
             pytest.skip(f"{target.path} is not on this branch yet (404)")
-        assert response.ok, f"{target.path} answered {response.status}"
+        assert response.status == target.status, f"{target.path} answered {response.status}"
         if target.signed_in:
             expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        if target.shows:
+            expect(page.locator("main")).to_contain_text(target.shows)
         shot(page, target.name)
 
         violations = Axe().run(page).response["violations"]

@@ -79,7 +79,6 @@ def test_organiser_adds_talk_in_admin_and_it_appears_on_schedule(page, e2e_demo_
     shot(page, "talk")
 
 
-@pytest.mark.xfail(strict=False, reason="times on the schedule come with the public pages branch")
 def test_talk_added_at_1900_msk_is_listed_at_1900_msk_on_schedule(page, e2e_demo_event):
     """The admin journey above stores 16:00 UTC; the schedule shows it as 19:00 MSK."""
     from tests.factories import make_talk
@@ -105,7 +104,6 @@ def test_browser_time_zone_is_remembered_in_tz_cookie(new_page, e2e_demo_event):
     assert unquote(cookies.get("tz", "")) == "America/New_York", cookies
 
 
-@pytest.mark.xfail(strict=False, reason="viewer's local time comes with the public pages branch")
 def test_schedule_shows_new_york_time_beside_moscow_time(new_page, e2e_demo_event):
     page = new_page(timezone_id="America/New_York")
     page.goto(SCHEDULE_PATH)  # the first visit sets the tz cookie...
@@ -117,7 +115,6 @@ def test_schedule_shows_new_york_time_beside_moscow_time(new_page, e2e_demo_even
     expect(first_talk).to_contain_text("09:00")
 
 
-@pytest.mark.xfail(strict=False, reason="viewer's local time comes with the public pages branch")
 def test_profile_time_zone_wins_over_browser_zone_on_schedule(new_page, live_server, user):
     from schedule.demo import load_demo
 
@@ -192,3 +189,180 @@ def test_forgotten_password_is_reset_through_the_emailed_link(page, user, e2e_de
     log_in_with_form(page, user.email, "a-new-long-pass-phrase-42")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     shot(page, "signed-in")
+
+
+# Attendee and speaker journeys ---------------------------------------------
+
+JOIN_INSTRUCTIONS = "Find the ML ART room in the room list!"
+
+
+@pytest.fixture
+def future_demo_event(live_server):
+    """The seed event moved to the coming Saturday (so registration is open), its
+    room pointed at a page of the live server instead of Spatial Chat."""
+    from schedule.demo import coming_saturday, load_demo
+
+    event, _ = load_demo(coming_saturday(dt.date.today()))
+    event.rooms.filter(slug="ml-art").update(join_url=live_server.url + "/healthz")
+    return event
+
+
+def join_panel(page):
+    return page.locator(".join-panel")
+
+
+def test_attendee_signs_up_registers_joins_and_cancels(page, future_demo_event):
+    from schedule.models import JoinClick, Registration
+
+    email = "new.attendee@example.org"
+    password = "a-long-pass-phrase-for-ml-art"
+
+    page.goto(EVENT_PATH)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Machine Learning Art")
+    expect(join_panel(page)).not_to_contain_text(JOIN_INSTRUCTIONS)
+    shot(page, "event-anonymous")
+
+    join_panel(page).get_by_role("link", name="Sign up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign up")
+    page.get_by_label(re.compile(r"^e-?mail", re.I)).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label(re.compile(r"Password \(again\)")).fill(password)
+    shot(page, "signup")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify your e-mail address")
+    shot(page, "verification-sent")
+
+    message = last_email(to=email)
+    confirm_link = next(link for link in links_in(message) if "/confirm-email/" in link)
+    page.goto(confirm_link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
+    expect(page.locator("main")).to_contain_text(email)
+    shot(page, "confirm-email")
+    page.get_by_role("button", name="Confirm").click()
+
+    # The sign-up link carried ?next=<event>: the person is signed in and back on the event.
+    expect(page).to_have_url(re.compile(re.escape(EVENT_PATH) + "$"))
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    shot(page, "event-verified")
+
+    join_panel(page).get_by_role("button", name="Register").click()
+    expect(page.locator(".messages")).to_contain_text("You are registered for Machine Learning Art")
+    expect(join_panel(page)).to_contain_text(JOIN_INSTRUCTIONS)
+    join_link = join_panel(page).get_by_role("link", name="Join ML Art")
+    expect(join_link).to_have_attribute("href", "/events/ml-art-datafest-2020/join/ml-art/")
+    shot(page, "event-registered")
+    assert Registration.objects.get(user__email=email).status == Registration.Status.CONFIRMED
+
+    join_link.click()
+    expect(page).to_have_url(re.compile(r"/healthz$"))
+    shot(page, "join-target")
+    assert JoinClick.objects.filter(user__email=email, room__slug="ml-art").count() == 1
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(re.escape(EVENT_PATH) + "$"))
+    join_panel(page).get_by_role("button", name="Cancel my registration").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "Your registration for Machine Learning Art is cancelled"
+    )
+    expect(join_panel(page)).not_to_contain_text(JOIN_INSTRUCTIONS)
+    expect(join_panel(page).get_by_role("link", name="Join ML Art")).to_have_count(0)
+    expect(join_panel(page).get_by_role("button", name="Register again")).to_be_visible()
+    shot(page, "event-cancelled")
+    assert Registration.objects.get(user__email=email).status == Registration.Status.CANCELLED
+
+
+def test_speaker_claims_profile_edits_bio_and_photo_and_sees_public_page(
+    page, settings, tmp_path, e2e_demo_event
+):
+    from PIL import Image
+
+    from tests.factories import PASSWORD, make_user
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    photo = tmp_path / "portrait.jpg"
+    Image.new("RGB", (640, 480), "teal").save(photo, "JPEG")
+    make_user("alexander.mordvintsev@speakers.example")
+
+    log_in_with_form(page, "alexander.mordvintsev@speakers.example", PASSWORD)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto("/speaker/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your speaker profile")
+    expect(page.locator(".claim-list")).to_contain_text("Alexander Mordvintsev")
+    shot(page, "claim")
+    page.get_by_role("button", name=re.compile("claim")).click()
+
+    expect(page.locator(".messages")).to_contain_text("You now manage the speaker profile")
+    expect(page.get_by_label("Name")).to_have_value("Alexander Mordvintsev")
+    shot(page, "edit-claimed")
+    page.get_by_label(re.compile("^Bio")).fill(
+        "Alexander grows *self-organising* patterns; read "
+        "[Growing Neural Cellular Automata](https://distill.pub/2020/growing-ca/)."
+    )
+    page.get_by_label(re.compile("^Upload a photo")).set_input_files(photo)
+    shot(page, "edit-filled")
+    page.get_by_role("button", name="Save profile").click()
+
+    expect(page.locator(".messages")).to_contain_text("Your speaker profile is saved")
+    current = page.get_by_role("img", name="Your current photo")
+    expect(current).to_have_attribute("src", re.compile(r"^/media/"))
+    # The live server serves MEDIA_ROOT (Django's _MediaFilesHandler): the file loads.
+    assert current.evaluate("img => img.complete && img.naturalWidth > 0")
+    shot(page, "edit-saved")
+
+    page.get_by_role("link", name="View public page").click()
+    expect(page).to_have_url(re.compile(r"/speakers/alexander-mordvintsev/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alexander Mordvintsev")
+    shot(page, "public-page")
+    main = page.locator("main")
+    expect(main.locator("em", has_text="self-organising")).to_be_visible()
+    expect(main.get_by_role("link", name="Growing Neural Cellular Automata")).to_have_attribute(
+        "href", "https://distill.pub/2020/growing-ca/"
+    )
+    public_photo = main.locator("img").first
+    expect(public_photo).to_have_attribute("src", re.compile(r"/media/"))
+    assert public_photo.evaluate("img => img.complete && img.naturalWidth > 0")
+
+
+def test_registration_works_without_javascript(new_page, live_server, user, future_demo_event):
+    page = new_page(java_script_enabled=False)
+    sign_in(page, user, live_server.url)
+    page.goto(EVENT_PATH)
+    expect(join_panel(page)).to_contain_text("Register to get the invite.")
+    shot(page, "event")
+    join_panel(page).get_by_role("button", name="Register").click()
+    expect(page).to_have_url(re.compile(re.escape(EVENT_PATH) + "$"))
+    expect(page.locator(".messages")).to_contain_text("You are registered for Machine Learning Art")
+    expect(join_panel(page)).to_contain_text(JOIN_INSTRUCTIONS)
+    expect(join_panel(page).get_by_role("link", name="Join ML Art")).to_be_visible()
+    shot(page, "event-registered")
+
+
+def test_speaker_edit_with_preview_works_without_javascript(
+    new_page, live_server, user, e2e_demo_event
+):
+    from schedule.models import Speaker
+
+    Speaker.objects.filter(slug="evgeny-kashin").update(user=user)
+    page = new_page(java_script_enabled=False)
+    sign_in(page, user, live_server.url)
+    page.goto("/")
+    page.get_by_role("link", name="Speaker profile").click()
+    expect(page.get_by_label("Name")).to_have_value("Evgeny Kashin")
+    bio = "Evgeny curates *neural* art at [mlart.org](https://mlart.org/)."
+    page.get_by_label(re.compile("^Bio")).fill(bio)
+    page.get_by_role("button", name="Preview bio").click()
+
+    preview = page.locator(".speaker-preview")
+    expect(preview.locator("em")).to_have_text("neural")
+    expect(preview.get_by_role("link", name="mlart.org")).to_have_attribute(
+        "href", "https://mlart.org/"
+    )
+    expect(page.get_by_label(re.compile("^Bio"))).to_have_value(bio)
+    assert Speaker.objects.get(slug="evgeny-kashin").bio != bio  # a preview saves nothing
+    shot(page, "preview")
+
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.locator(".messages")).to_contain_text("Your speaker profile is saved")
+    expect(page.locator(".speaker-preview")).to_have_count(0)
+    shot(page, "saved")
+    assert Speaker.objects.get(slug="evgeny-kashin").bio == bio
