@@ -16,7 +16,10 @@ from .forms import ProfileForm
 
 
 @method_decorator(private_response(no_store=True), name="dispatch")
+@method_decorator(private_response(no_store=True), name="dispatch")
 class ProfileView(LoginRequiredMixin, UpdateView):
+    """Name and time zone; also shows the secret personal calendar address."""
+
     form_class = ProfileForm
     template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")

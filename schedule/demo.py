@@ -163,7 +163,7 @@ def load_demo(day: dt.date = SEED_DATE) -> tuple[Event, int]:
         {
             "name": "ML Art",
             "position": 0,
-            "description": "Talks are premiered in the ML Art room on Spatial Chat.",
+            "description": "A video room on Spatial Chat.",
             "join_url": JOIN_URL,
             "join_instructions": "Find the ML ART room in the room list!",
         },

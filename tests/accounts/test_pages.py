@@ -262,3 +262,16 @@ def test_every_allauth_account_template_is_overridden_and_compiles():
         assert (ours / name).exists(), f"allauth's account/{name} is not overridden"
         template = get_template(f"account/{name}")
         assert str(ours) in template.origin.name
+
+
+def test_profile_shows_the_personal_calendar_feed_and_is_not_stored(client):
+    person = make_user("feed-owner@example.com")
+    client.force_login(person)
+    response = client.get(reverse("accounts:profile"))
+    page = response.content.decode()
+    assert f"/calendar/{person.calendar_token}.ics" in page
+    assert "no-store" in response["Cache-Control"]
+    client.post(reverse("accounts:calendar-reset"), {"next": reverse("accounts:profile")})
+    person.refresh_from_db()
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert f"/calendar/{person.calendar_token}.ics" in page
