@@ -227,6 +227,8 @@ class EventAdmin(admin.ModelAdmin):
                     distinct=True,
                 ),
             )
+            # Meta.ordering does not apply to aggregated queries: keep pages stable.
+            .order_by("-start", "pk")
         )
 
     @admin.display(description="starts", ordering="start")
