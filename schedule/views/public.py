@@ -6,6 +6,7 @@ around them on every request. Staff previews (drafts, unpublished events) are
 never cached.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -107,9 +108,12 @@ class EventPageView(PrivatePageMixin, View):
         raise NotImplementedError
 
     def get_event(self):
-        return get_object_or_404(
-            Event.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-        )
+        if _is_staff(self.request.user):  # drafts and unpublished events: never cached
+            return get_object_or_404(Event.objects.all(), slug=self.kwargs["slug"])
+        event = fragments.published_event(self.kwargs["slug"])
+        if event is None:
+            raise Http404("No such event.")
+        return event
 
     def base_context(self, event, zones, now):
         one_day = event.local_start.date() == event.local_end.date()
@@ -201,16 +205,19 @@ class EventScheduleView(EventPageView):
         context = self.base_context(event, zones, now)
 
         def render_parts(talks):
+            # Everything inside <main>: only the header and its navigation are per request.
             rooms, days = programme.schedule_days(programme.entries(talks, zones, now), zones)
-            return {
-                "grid": render_to_string(
-                    "schedule/parts/schedule_grid.html",
-                    {**context, "rooms": rooms, "days": days},
-                ),
-            }
+            grid = render_to_string(
+                "schedule/parts/schedule_grid.html", {**context, "rooms": rooms, "days": days}
+            )
+            main = render_to_string(
+                "schedule/parts/schedule_main.html",
+                {**context, "grid": grid, "SITE_URL": settings.SITE_URL},
+            )
+            return {"main": fragments.compact_html(main)}
 
         context["parts"], self.points = cached_parts(
-            request, event, "schedule", zones, now, render_parts
+            request, event, "schedule-main", zones, now, render_parts
         )
         context.update(
             canonical_url=seo.absolute_url(request.path),
