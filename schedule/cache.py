@@ -60,6 +60,20 @@ def event_version(event_id) -> str:
     return _version(_event_version_key(event_id))
 
 
+def _versions(*keys) -> dict[str, str]:
+    """Several version tokens in one round trip to the cache."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if found.get(key) is None:
+            found[key] = _version(key)
+    return found
+
+
+def version_of(event) -> str:
+    """``event``'s version token; the one read with it by ``published_event()`` if any."""
+    return getattr(event, "_schedule_version", None) or event_version(event.pk)
+
+
 def site_version() -> str:
     return _version(SITE_VERSION_KEY)
 
@@ -188,7 +202,12 @@ def published_event(slug: str):
 
     names = _event_fields()
     schema = hashlib.blake2b(":".join(names).encode(), digest_size=4).hexdigest()
-    key = fragment_key("event", slug, schema, site_version())
+    # The event's own token is read in the same round trip as the site's, for the
+    # pk this slug had last time in this process (only a hint: checked below).
+    hint = _slug_pks.get(slug)
+    keys = [SITE_VERSION_KEY] + ([_event_version_key(hint)] if hint is not None else [])
+    versions = _versions(*keys)
+    key = fragment_key("event", slug, schema, versions[SITE_VERSION_KEY])
     values = get_fragment(key)
     if values is None:
         row = Event.objects.published().filter(slug=slug).values_list(*names).first()
@@ -196,7 +215,17 @@ def published_event(slug: str):
             return None
         values = tuple(row)
         set_fragment(key, values)
-    return Event.from_db("default", names, values)
+    event = Event.from_db("default", names, values)
+    if event.pk == hint:
+        event._schedule_version = versions[_event_version_key(hint)]
+    else:
+        if len(_slug_pks) > 10_000:
+            _slug_pks.clear()
+        _slug_pks[slug] = event.pk
+    return event
+
+
+_slug_pks: dict[str, int] = {}
 
 
 def bounds_key(event_id, version) -> str:

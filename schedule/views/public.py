@@ -58,7 +58,7 @@ def cached_parts(request, event, kind, zones, now, render_parts, *key_parts):
     """
     if _is_staff(request.user):
         return render_parts(programme.load_talks(event, request.user)), None
-    version = fragments.event_version(event.pk)
+    version = fragments.version_of(event)
     talks = None
     bounds_key = fragments.bounds_key(event.pk, version)
     points = fragments.get_fragment(bounds_key)
