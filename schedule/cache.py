@@ -179,8 +179,11 @@ _INDENT = re.compile(r"[ \t]*\n\s*")
 
 def compact_html(html: str) -> str:
     """Template indentation and blank lines out: each run of whitespace that holds a
-    line break becomes one line break, which a browser renders the same. Only for
-    HTML without ``<pre>``, ``<textarea>`` or ``white-space: pre`` content."""
+    line break becomes one line break, which a browser renders the same (the site's
+    CSS has no ``white-space: pre``). HTML with ``<pre>`` or ``<textarea>`` is
+    returned as it is. Applied once, when a fragment is rendered for the cache."""
+    if "<pre" in html or "<textarea" in html:
+        return html
     return _INDENT.sub("\n", html)
 
 

@@ -6,7 +6,6 @@ around them on every request. Staff previews (drafts, unpublished events) are
 never cached.
 """
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from django.views.generic import ListView
 from .. import cache as fragments
 from .. import programme, seo
 from ..access import access_context, mark_private
+from ..context_processors import site as site_context
 from ..models import Event, Speaker, Talk, TalkSpeaker
 from ..timezones import EVENT_MODE, VIEWER_MODE, ZoneView, city_name, zone_view_for
 
@@ -174,14 +174,16 @@ class EventDetailView(EventPageView):
                 "recordings": [e for e in talk_entries if e.talk.recording_url],
             }
             return {
-                "programme": render_to_string("schedule/parts/programme.html", fragment_context),
+                "programme": fragments.compact_html(
+                    render_to_string("schedule/parts/programme.html", fragment_context)
+                ),
                 "participate": render_to_string(
                     "schedule/parts/participate.html", fragment_context
                 ),
             }
 
         context["parts"], self.points = cached_parts(
-            request, event, "landing", zones, now, render_parts
+            request, event, "landing-parts", zones, now, render_parts
         )
         context.update(
             canonical_url=seo.absolute_url(event.get_absolute_url()),
@@ -204,25 +206,35 @@ class EventScheduleView(EventPageView):
         zones = zone_view_for(request, event.timezone)
         context = self.base_context(event, zones, now)
 
-        def render_parts(talks):
-            # Everything inside <main>: only the header and its navigation are per request.
-            rooms, days = programme.schedule_days(programme.entries(talks, zones, now), zones)
-            grid = render_to_string(
-                "schedule/parts/schedule_grid.html", {**context, "rooms": rooms, "days": days}
-            )
-            main = render_to_string(
-                "schedule/parts/schedule_main.html",
-                {**context, "grid": grid, "SITE_URL": settings.SITE_URL},
-            )
-            return {"main": fragments.compact_html(main)}
-
-        context["parts"], self.points = cached_parts(
-            request, event, "schedule-main", zones, now, render_parts
-        )
         context.update(
             canonical_url=seo.absolute_url(request.path),
             description=f"Schedule of {event.name}, {event.timezone_label}.",
             og_image=seo.media_url(event.cover_image),
+        )
+
+        def render_parts(talks):
+            # <head> links and everything inside <main>: only the header with its
+            # navigation (the user's) is rendered per request.
+            rooms, days = programme.schedule_days(programme.entries(talks, zones, now), zones)
+            fragment_context = {
+                **context,
+                **site_context(request),
+                "page_title": f"Schedule of {event.name}",
+            }
+            grid = render_to_string(
+                "schedule/parts/schedule_grid.html", {**context, "rooms": rooms, "days": days}
+            )
+            main = render_to_string(
+                "schedule/parts/schedule_main.html", {**fragment_context, "grid": grid}
+            )
+            return {
+                "meta": render_to_string("includes/social_meta.html", fragment_context),
+                "head": render_to_string("includes/feed_alternate_links.html", fragment_context),
+                "main": fragments.compact_html(main),
+            }
+
+        context["parts"], self.points = cached_parts(
+            request, event, "schedule-parts", zones, now, render_parts
         )
         return render(request, self.template_name, context)
 

@@ -289,3 +289,77 @@ def test_cached_pages_never_show_one_users_join_details_to_another(client, page)
     for seen in (anonymous_before, theirs, anonymous_after):
         assert secret not in seen and "/join/ml-art/" not in seen
     assert "Register" in theirs
+
+
+# ---------------------------------------------------------------------------
+# The per-process memory tier (schedule.cache.local) and the cached event
+
+
+def test_local_tier_is_a_bounded_lru():
+    tier = fragments.LocalTier(3)
+    for key in "abcd":
+        tier.set(key, key.upper())
+    assert len(tier) == 3 and tier.get("a") is None
+    tier.get("b")  # b is now the most recent: c goes first
+    tier.set("e", "E")
+    assert tier.get("c") is None and tier.get("b") == "B"
+
+
+def test_an_edit_on_another_app_server_shows_at_once(client, demo_event):
+    """Pages are in this process's memory; another server's edit only replaces the
+    version token in the shared cache (its signals ran there): no stale page here."""
+    from django.core.cache import cache
+
+    member = Client()
+    member.force_login(make_user())
+    for browser in (client, member):
+        warm(browser, LANDING, SCHEDULE, TALK)
+    assert len(fragments.local) > 0
+    demo_event.talks.filter(slug="neural-network-art-gallery").update(title="Edited elsewhere")
+    # What the other server's signal receivers did:
+    cache.set_many(
+        {
+            f"schedule:version:event:{demo_event.pk}": "edited-elsewhere",
+            fragments.SITE_VERSION_KEY: "edited-elsewhere",
+        },
+        None,
+    )
+    for browser in (client, member):
+        for url in (LANDING, SCHEDULE, TALK):
+            assert "Edited elsewhere" in browser.get(url).content.decode(), url
+
+
+def test_cached_schedule_holds_no_signed_in_users_details(client, demo_event):
+    alice = make_user("alice-private@example.com", display_name="Alice Private")
+    make_registration(alice, demo_event)
+    client.force_login(alice)
+    mine = client.get(SCHEDULE).content.decode()
+    assert "Sign out" in mine
+    bob = Client()
+    bob.force_login(make_user("bob@example.com"))
+    theirs = bob.get(SCHEDULE).content.decode()
+    assert "Sign out" in theirs and "alice" not in theirs.lower()
+    stored = " ".join(str(value) for value in fragments.local._items.values())
+    assert "alice" not in stored.lower() and "csrfmiddlewaretoken" not in stored
+    # The same page for both apart from the per-request header (its CSRF token).
+    assert mine.split("<main")[1] == theirs.split("<main")[1]
+
+
+def test_cached_event_is_not_served_after_unpublishing(client, demo_event):
+    client.force_login(make_user())
+    warm(client, LANDING, SCHEDULE, TALK, "/events/ml-art-datafest-2020/schedule.json")
+    demo_event.is_published = False
+    demo_event.save()
+    for url in (LANDING, SCHEDULE, TALK, "/events/ml-art-datafest-2020/schedule.json"):
+        assert client.get(url).status_code == 404, url
+    staff = Client()
+    staff.force_login(make_user("staff@example.com", is_staff=True))
+    assert "This event" in staff.get(SCHEDULE).content.decode()  # the preview banner
+
+
+def test_schedule_html_is_compacted_without_changing_the_text(client, demo_event):
+    page = client.get(SCHEDULE).content.decode()
+    main = page[page.index('<nav class="event-nav"') : page.index("</main>")]
+    assert "\n  " not in main.rstrip() and "\n\n" not in main
+    assert fragments.compact_html("<p>\n    a\n\n  b</p>") == "<p>\na\nb</p>"
+    assert fragments.compact_html("<pre>\n  code</pre>") == "<pre>\n  code</pre>"
