@@ -7,6 +7,7 @@ never cached.
 """
 
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -50,11 +51,12 @@ class HomeView(PrivatePageMixin, ListView):
         return context
 
 
-def cached_parts(request, event, kind, zones, now, render_parts, *key_parts):
+def cached_parts(request, event, kind, zones, now, render_parts, *key_parts, keys=None):
     """The user-independent HTML of an event page: ``render_parts(talks)`` on a miss.
 
     Returns (parts, marker instants); staff get a fresh render including drafts
-    and no instants (their pages are never cached whole).
+    and no instants (their pages are never cached whole). The parts' cache key is
+    appended to ``keys`` when given (not for staff).
     """
     if _is_staff(request.user):
         return render_parts(programme.load_talks(event, request.user)), None
@@ -75,7 +77,38 @@ def cached_parts(request, event, kind, zones, now, render_parts, *key_parts):
             talks = programme.load_talks(event)
         parts = render_parts(talks)
         fragments.set_fragment(key, parts)
+    if keys is not None:
+        keys.append(key)
     return parts, points
+
+
+# Stands for the user's CSRF token in a page rendered once for every signed-in user.
+CSRF_PLACEHOLDER = "eventsiteCsrfPlaceholder0000000000000000000000000000000000000000"
+
+
+def signed_in_shell_key(request, parts_key) -> str | None:
+    """Key of a whole page for any signed-in visitor with the same navigation.
+
+    For a page whose only per-user part is the header: its navigation depends on
+    the user only through "is a speaker" (staff, who also see Admin, never get
+    here) and the CSRF token of the sign-out form, which is put in per request.
+    None when the page must be rendered: staff, or messages waiting to be shown.
+    """
+    from django.contrib.messages import get_messages
+
+    user = request.user
+    if not user.is_authenticated or user.is_staff or len(get_messages(request)):
+        return None
+    return fragments.fragment_key("signed-in-page", parts_key, hasattr(user, "speaker"))
+
+
+def render_signed_in_shell(request, key, render_page):
+    """The page of ``render_page(csrf_token)`` from the cache, with this user's token."""
+    shell = fragments.get_fragment(key)
+    if shell is None:
+        shell = render_page(CSRF_PLACEHOLDER).content
+        fragments.set_fragment(key, shell)
+    return HttpResponse(shell.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()))
 
 
 class EventPageView(PrivatePageMixin, View):
@@ -233,9 +266,18 @@ class EventScheduleView(EventPageView):
                 "main": fragments.compact_html(main),
             }
 
+        keys = []
         context["parts"], self.points = cached_parts(
-            request, event, "schedule-parts", zones, now, render_parts
+            request, event, "schedule-parts", zones, now, render_parts, keys=keys
         )
+        shell_key = signed_in_shell_key(request, keys[0]) if keys else None
+        if shell_key:
+            # The parts are the whole page but for the header: one page for everyone.
+            return render_signed_in_shell(
+                request,
+                shell_key,
+                lambda token: render(request, self.template_name, {**context, "csrf_token": token}),
+            )
         return render(request, self.template_name, context)
 
 
