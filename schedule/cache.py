@@ -13,12 +13,21 @@ navigation) is ever put in a fragment: views render those around it on every req
 
 The tokens live in the Django cache, so every app server must share one cache
 (Redis via ``CACHE_URL``) for an edit to reach all of them at once.
+
+Fragments and whole pages are also kept in a small per-process memory tier (an
+LRU of ``LOCAL_ENTRIES``): their keys contain the version token, and a token is
+never reused, so a value found under a key is current for as long as that key is
+asked for. Only the tiny version token is read from the shared cache per request;
+an edit changes it and the next request asks for new keys.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
 import uuid
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -51,6 +60,20 @@ def event_version(event_id) -> str:
     return _version(_event_version_key(event_id))
 
 
+def _versions(*keys) -> dict[str, str]:
+    """Several version tokens in one round trip to the cache."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if found.get(key) is None:
+            found[key] = _version(key)
+    return found
+
+
+def version_of(event) -> str:
+    """``event``'s version token; the one read with it by ``published_event()`` if any."""
+    return getattr(event, "_schedule_version", None) or event_version(event.pk)
+
+
 def site_version() -> str:
     return _version(SITE_VERSION_KEY)
 
@@ -78,12 +101,57 @@ def fragment_key(kind: str, *parts) -> str:
     return f"{PREFIX}:{kind}:{digest}"
 
 
+class LocalTier:
+    """A bounded, thread-safe LRU of values stored under never-reused keys.
+
+    Values are shared by every request of the process: callers must not mutate them.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def set(self, key: str, value) -> None:
+        if value is None:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+LOCAL_ENTRIES = 64
+local = LocalTier(LOCAL_ENTRIES)
+
+
 def get_fragment(key: str):
-    return cache.get(key)
+    """The value under a versioned key: this process's memory, else the shared cache."""
+    value = local.get(key)
+    if value is None:
+        value = cache.get(key)
+        local.set(key, value)
+    return value
 
 
 def set_fragment(key: str, value) -> None:
     cache.set(key, value, FRAGMENT_TIMEOUT)
+    local.set(key, value)
 
 
 def anonymous_page_key(request, kind: str) -> str | None:
@@ -104,6 +172,63 @@ def anonymous_page_key(request, kind: str) -> str | None:
     if request.method != "GET" or set(request.GET) - {"tz"}:
         return None
     return fragment_key(kind, request.get_full_path(), site_version(), zone_request_key(request))
+
+
+_INDENT = re.compile(r"[ \t]*\n\s*")
+
+
+def compact_html(html: str) -> str:
+    """Template indentation and blank lines out: each run of whitespace that holds a
+    line break becomes one line break, which a browser renders the same (the site's
+    CSS has no ``white-space: pre``). HTML with ``<pre>`` or ``<textarea>`` is
+    returned as it is. Applied once, when a fragment is rendered for the cache."""
+    if "<pre" in html or "<textarea" in html:
+        return html
+    return _INDENT.sub("\n", html)
+
+
+# Field names of the cached event: a new field (a deployment) gives a new key.
+def _event_fields():
+    from .models import Event
+
+    return [field.attname for field in Event._meta.concrete_fields]
+
+
+def published_event(slug: str):
+    """The published event with this slug, or None, from the cache when possible.
+
+    Cached as its field values under the site-wide version (replaced by any change
+    to any event) and rebuilt per request, so views get an object of their own.
+    Unpublished events are never cached: a miss reads the database.
+    """
+    from .models import Event
+
+    names = _event_fields()
+    schema = hashlib.blake2b(":".join(names).encode(), digest_size=4).hexdigest()
+    # The event's own token is read in the same round trip as the site's, for the
+    # pk this slug had last time in this process (only a hint: checked below).
+    hint = _slug_pks.get(slug)
+    keys = [SITE_VERSION_KEY] + ([_event_version_key(hint)] if hint is not None else [])
+    versions = _versions(*keys)
+    key = fragment_key("event", slug, schema, versions[SITE_VERSION_KEY])
+    values = get_fragment(key)
+    if values is None:
+        row = Event.objects.published().filter(slug=slug).values_list(*names).first()
+        if row is None:
+            return None
+        values = tuple(row)
+        set_fragment(key, values)
+    event = Event.from_db("default", names, values)
+    if event.pk == hint:
+        event._schedule_version = versions[_event_version_key(hint)]
+    else:
+        if len(_slug_pks) > 10_000:
+            _slug_pks.clear()
+        _slug_pks[slug] = event.pk
+    return event
+
+
+_slug_pks: dict[str, int] = {}
 
 
 def bounds_key(event_id, version) -> str:

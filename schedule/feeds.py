@@ -105,6 +105,24 @@ def feed_version(event: Event) -> FeedVersion:
     return FeedVersion(hashlib.sha256(source.encode()).hexdigest()[:32], last_modified)
 
 
+def current_feed_version(event: Event) -> FeedVersion:
+    """``feed_version()`` without its query while the event's cache version holds.
+
+    Every change the query sees (the event, its talks, rooms, speaker links and
+    speakers, through the model signals of ``schedule.cache``) replaces the event's
+    version token, so the answer is kept under that token, in this process's
+    memory and the shared cache.
+    """
+    from . import cache as fragments
+
+    key = f"{fragments.PREFIX}:feed-version:{event.pk}:{fragments.version_of(event)}"
+    version = fragments.get_fragment(key)
+    if version is None:
+        version = feed_version(event)
+        fragments.set_fragment(key, version)
+    return version
+
+
 def feed_cache_key(event: Event, kind: str, version: FeedVersion | None = None) -> str:
     """Cache key of one feed of ``event`` (``kind``: "ics", "xml", "json", "talk-<pk>")."""
     version = version or feed_version(event)
@@ -113,11 +131,16 @@ def feed_cache_key(event: Event, kind: str, version: FeedVersion | None = None) 
 
 def cached_feed(event: Event, kind: str, build, version: FeedVersion | None = None) -> bytes:
     """The cached body of a public feed, built by ``build()`` on a miss."""
+    from . import cache as fragments
+
     key = feed_cache_key(event, kind, version)
-    body = cache.get(key)
+    body = fragments.local.get(key)  # the key holds the version: never stale
     if body is None:
-        body = build()
-        cache.set(key, body, FEED_CACHE_SECONDS)
+        body = cache.get(key)
+        if body is None:
+            body = build()
+            cache.set(key, body, FEED_CACHE_SECONDS)
+        fragments.local.set(key, body)
     return body
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from schedule import cache as fragments
 from schedule.demo import load_demo
 from tests.factories import make_user
 
@@ -8,8 +9,10 @@ from tests.factories import make_user
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    fragments.local.clear()
     yield
     cache.clear()
+    fragments.local.clear()
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """Calendar and schedule feeds: iCalendar, frab/c3voc XML and JSON, the personal feed.
 
 Public feeds are served from the per-event feed cache with an ETag and
-Last-Modified, so a calendar app polling an unchanged schedule costs two small
-queries and gets a 304. The personal feed is built per request and sent with
-``Cache-Control: private``.
+Last-Modified, so a calendar app polling an unchanged schedule costs no query (the event and
+the feed version come from the cache, ``feeds.current_feed_version``) and gets a
+304. The personal feed is built per request and sent with ``Cache-Control: private``.
 """
 
 import hashlib
@@ -12,14 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from .. import cache as fragments
 from .. import feeds, frab
-from ..models import Event, Room, Talk
+from ..models import Room, Talk
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 JSON_CONTENT_TYPE = "application/json"
@@ -30,7 +31,7 @@ PUBLIC_MAX_AGE = 5 * 60
 
 def _public_feed(request, event, kind, build, content_type, filename=""):
     """A public feed of ``event``: 304 when unchanged, else the cached or built body."""
-    version = feeds.feed_version(event)
+    version = feeds.current_feed_version(event)
     key = feeds.feed_cache_key(event, kind, version)
     etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
     timestamp = int(version.last_modified.timestamp())  # HTTP dates have whole seconds
@@ -48,7 +49,10 @@ def _public_feed(request, event, kind, build, content_type, filename=""):
 
 
 def _published_event(slug):
-    return get_object_or_404(Event.objects.published(), slug=slug)
+    event = fragments.published_event(slug)
+    if event is None:
+        raise Http404("No such event.")
+    return event
 
 
 @require_safe

@@ -7,6 +7,7 @@ never cached.
 """
 
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.generic import ListView
 from .. import cache as fragments
 from .. import programme, seo
 from ..access import access_context, mark_private
+from ..context_processors import site as site_context
 from ..models import Event, Speaker, Talk, TalkSpeaker
 from ..timezones import EVENT_MODE, VIEWER_MODE, ZoneView, city_name, zone_view_for
 
@@ -49,15 +51,16 @@ class HomeView(PrivatePageMixin, ListView):
         return context
 
 
-def cached_parts(request, event, kind, zones, now, render_parts, *key_parts):
+def cached_parts(request, event, kind, zones, now, render_parts, *key_parts, keys=None):
     """The user-independent HTML of an event page: ``render_parts(talks)`` on a miss.
 
     Returns (parts, marker instants); staff get a fresh render including drafts
-    and no instants (their pages are never cached whole).
+    and no instants (their pages are never cached whole). The parts' cache key is
+    appended to ``keys`` when given (not for staff).
     """
     if _is_staff(request.user):
         return render_parts(programme.load_talks(event, request.user)), None
-    version = fragments.event_version(event.pk)
+    version = fragments.version_of(event)
     talks = None
     bounds_key = fragments.bounds_key(event.pk, version)
     points = fragments.get_fragment(bounds_key)
@@ -74,7 +77,38 @@ def cached_parts(request, event, kind, zones, now, render_parts, *key_parts):
             talks = programme.load_talks(event)
         parts = render_parts(talks)
         fragments.set_fragment(key, parts)
+    if keys is not None:
+        keys.append(key)
     return parts, points
+
+
+# Stands for the user's CSRF token in a page rendered once for every signed-in user.
+CSRF_PLACEHOLDER = "eventsiteCsrfPlaceholder0000000000000000000000000000000000000000"
+
+
+def signed_in_shell_key(request, parts_key) -> str | None:
+    """Key of a whole page for any signed-in visitor with the same navigation.
+
+    For a page whose only per-user part is the header: its navigation depends on
+    the user only through "is a speaker" (staff, who also see Admin, never get
+    here) and the CSRF token of the sign-out form, which is put in per request.
+    None when the page must be rendered: staff, or messages waiting to be shown.
+    """
+    from django.contrib.messages import get_messages
+
+    user = request.user
+    if not user.is_authenticated or user.is_staff or len(get_messages(request)):
+        return None
+    return fragments.fragment_key("signed-in-page", parts_key, hasattr(user, "speaker"))
+
+
+def render_signed_in_shell(request, key, render_page):
+    """The page of ``render_page(csrf_token)`` from the cache, with this user's token."""
+    shell = fragments.get_fragment(key)
+    if shell is None:
+        shell = render_page(CSRF_PLACEHOLDER).content
+        fragments.set_fragment(key, shell)
+    return HttpResponse(shell.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()))
 
 
 class EventPageView(PrivatePageMixin, View):
@@ -107,9 +141,12 @@ class EventPageView(PrivatePageMixin, View):
         raise NotImplementedError
 
     def get_event(self):
-        return get_object_or_404(
-            Event.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-        )
+        if _is_staff(self.request.user):  # drafts and unpublished events: never cached
+            return get_object_or_404(Event.objects.all(), slug=self.kwargs["slug"])
+        event = fragments.published_event(self.kwargs["slug"])
+        if event is None:
+            raise Http404("No such event.")
+        return event
 
     def base_context(self, event, zones, now):
         one_day = event.local_start.date() == event.local_end.date()
@@ -170,14 +207,16 @@ class EventDetailView(EventPageView):
                 "recordings": [e for e in talk_entries if e.talk.recording_url],
             }
             return {
-                "programme": render_to_string("schedule/parts/programme.html", fragment_context),
+                "programme": fragments.compact_html(
+                    render_to_string("schedule/parts/programme.html", fragment_context)
+                ),
                 "participate": render_to_string(
                     "schedule/parts/participate.html", fragment_context
                 ),
             }
 
         context["parts"], self.points = cached_parts(
-            request, event, "landing", zones, now, render_parts
+            request, event, "landing-parts", zones, now, render_parts
         )
         context.update(
             canonical_url=seo.absolute_url(event.get_absolute_url()),
@@ -200,23 +239,45 @@ class EventScheduleView(EventPageView):
         zones = zone_view_for(request, event.timezone)
         context = self.base_context(event, zones, now)
 
-        def render_parts(talks):
-            rooms, days = programme.schedule_days(programme.entries(talks, zones, now), zones)
-            return {
-                "grid": render_to_string(
-                    "schedule/parts/schedule_grid.html",
-                    {**context, "rooms": rooms, "days": days},
-                ),
-            }
-
-        context["parts"], self.points = cached_parts(
-            request, event, "schedule", zones, now, render_parts
-        )
         context.update(
             canonical_url=seo.absolute_url(request.path),
             description=f"Schedule of {event.name}, {event.timezone_label}.",
             og_image=seo.media_url(event.cover_image),
         )
+
+        def render_parts(talks):
+            # <head> links and everything inside <main>: only the header with its
+            # navigation (the user's) is rendered per request.
+            rooms, days = programme.schedule_days(programme.entries(talks, zones, now), zones)
+            fragment_context = {
+                **context,
+                **site_context(request),
+                "page_title": f"Schedule of {event.name}",
+            }
+            grid = render_to_string(
+                "schedule/parts/schedule_grid.html", {**context, "rooms": rooms, "days": days}
+            )
+            main = render_to_string(
+                "schedule/parts/schedule_main.html", {**fragment_context, "grid": grid}
+            )
+            return {
+                "meta": render_to_string("includes/social_meta.html", fragment_context),
+                "head": render_to_string("includes/feed_alternate_links.html", fragment_context),
+                "main": fragments.compact_html(main),
+            }
+
+        keys = []
+        context["parts"], self.points = cached_parts(
+            request, event, "schedule-parts", zones, now, render_parts, keys=keys
+        )
+        shell_key = signed_in_shell_key(request, keys[0]) if keys else None
+        if shell_key:
+            # The parts are the whole page but for the header: one page for everyone.
+            return render_signed_in_shell(
+                request,
+                shell_key,
+                lambda token: render(request, self.template_name, {**context, "csrf_token": token}),
+            )
         return render(request, self.template_name, context)
 
 
