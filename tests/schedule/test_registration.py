@@ -350,7 +350,9 @@ def test_unpublished_event_register_is_404(client):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: leave the content types as migrations made them, like the
+# other transactional tests (scale-out, browser), whose set-up restores them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_capacity_holds_under_concurrent_registrations():
     if connection.vendor != "postgresql":
         pytest.skip(
