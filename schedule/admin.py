@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from accounts.speaker_claims import INVITE_MAX_AGE, send_invite
 from accounts.speaker_forms import SpeakerPhotoForm, WebURLField
 
+from . import cache as page_cache
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
 from .timezones import get_zone, timezone_form_field
 
@@ -244,14 +245,22 @@ class EventAdmin(admin.ModelAdmin):
         url = reverse("admin:schedule_registration_changelist") + f"?event__id__exact={event.pk}"
         return format_html('<a href="{}">{}</a>', url, event.num_registrations)
 
+    @staticmethod
+    def _set_published(queryset, published):
+        event_ids = list(queryset.values_list("pk", flat=True))
+        updated = queryset.update(is_published=published, updated_at=timezone.now())
+        # update() sends no post_save: tell the page cache explicitly.
+        page_cache.bump(*event_ids)
+        return updated
+
     @admin.action(description="Publish the selected events", permissions=["change"])
     def publish(self, request, queryset):
-        updated = queryset.update(is_published=True, updated_at=timezone.now())
+        updated = self._set_published(queryset, True)
         self.message_user(request, f"{updated} event(s) published.", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected events", permissions=["change"])
     def unpublish(self, request, queryset):
-        updated = queryset.update(is_published=False, updated_at=timezone.now())
+        updated = self._set_published(queryset, False)
         self.message_user(request, f"{updated} event(s) unpublished.", messages.SUCCESS)
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from schedule.models import JoinClick, Registration, Talk
@@ -288,3 +289,18 @@ def test_event_admin_times_are_entered_in_event_zone(client, superuser, demo_eve
     demo_event.refresh_from_db()
     assert demo_event.start == dt.datetime(2020, 9, 19, 12, 0, tzinfo=UTC)
     assert demo_event.end == dt.datetime(2020, 9, 19, 17, 0, tzinfo=UTC)
+
+
+def test_unpublish_action_takes_the_event_off_the_cached_site_at_once(
+    client, superuser, demo_event
+):
+    public = Client()
+    assert "Machine Learning Art" in public.get(demo_event.get_absolute_url()).content.decode()
+    assert public.get(demo_event.get_absolute_url()).status_code == 200  # now cached
+    client.force_login(superuser)
+    url = reverse("admin:schedule_event_changelist")
+    client.post(url, {"action": "unpublish", "_selected_action": [demo_event.pk]})
+    assert public.get(demo_event.get_absolute_url()).status_code == 404
+    assert "Machine Learning Art" not in public.get("/").content.decode()
+    client.post(url, {"action": "publish", "_selected_action": [demo_event.pk]})
+    assert public.get(demo_event.get_absolute_url()).status_code == 200
