@@ -303,7 +303,8 @@ class StateFilter(admin.SimpleListFilter):
 @admin.register(Talk)
 class TalkAdmin(admin.ModelAdmin):
     form = TalkAdminForm
-    list_display = ["title", "event", "room", "local_start_time", "speaker_names", "state"]
+    # Narrow columns first: the changelist shares 1280 px with the sidebar and filters.
+    list_display = ["title", "local_start_time", "state", "room", "speaker_names", "event"]
     list_filter = ["event", "room", StateFilter]
     list_select_related = ["event", "room"]
     search_fields = ["title", "abstract", "speakers__name"]
@@ -338,7 +339,7 @@ class TalkAdmin(admin.ModelAdmin):
 
     @admin.display(description="starts (event's zone)", ordering="start")
     def local_start_time(self, talk):
-        return local_time(talk.event, talk.start)
+        return local_time(talk.event, talk.start, "%d %b %Y %H:%M")
 
     @admin.display(description="speakers")
     def speaker_names(self, talk):
