@@ -211,6 +211,12 @@ class EventAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More places (or no limit any more): the waitlist moves up at once.
+            _fill_free_places(self, request, obj)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "timezone":
             return timezone_form_field(label="Time zone", help_text=db_field.help_text)
@@ -553,6 +559,12 @@ class RegistrationAdmin(admin.ModelAdmin):
     actions = ["export_csv", "promote_waitlisted"]
     date_hierarchy = "created_at"
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"status", "event"} & set(form.changed_data):
+            # A cancellation here frees a place just like one on the site.
+            _fill_free_places(self, request, obj.event)
+
     @admin.display(description="e-mail", ordering="user__email")
     def user_email(self, registration):
         return registration.user.email
@@ -593,13 +605,24 @@ class RegistrationAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def promote_waitlisted(self, request, queryset):
-        # Cancelling or raising the capacity here does not move the waitlist by
-        # itself; this applies the same rule as a cancellation on the site.
-        from .registration import promote_waitlisted
+        # Saving a registration or an event's capacity does this by itself; the
+        # action is for events whose places were freed some other way.
+        for event in Event.objects.filter(pk__in=queryset.values("event")):
+            _fill_free_places(self, request, event)
 
-        events = Event.objects.filter(pk__in=queryset.values("event"))
-        promoted = sum(len(promote_waitlisted(event)) for event in events)
-        self.message_user(request, f"{promoted} waitlisted registration(s) confirmed.")
+
+def _fill_free_places(model_admin, request, event):
+    """Apply the site's rule after an admin change that may free places."""
+    from .registration import promote_waitlisted
+
+    promoted = promote_waitlisted(event)
+    if promoted:
+        names = ", ".join(registration.user.email for registration in promoted)
+        model_admin.message_user(
+            request,
+            f"{len(promoted)} waitlisted registration(s) confirmed and e-mailed: {names}.",
+            messages.SUCCESS,
+        )
 
 
 def _csv_safe(value):

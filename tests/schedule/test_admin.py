@@ -304,3 +304,67 @@ def test_unpublish_action_takes_the_event_off_the_cached_site_at_once(
     assert "Machine Learning Art" not in public.get("/").content.decode()
     client.post(url, {"action": "publish", "_selected_action": [demo_event.pk]})
     assert public.get(demo_event.get_absolute_url()).status_code == 200
+
+
+def _full_event_with_waitlist():
+    from tests.factories import make_event
+
+    event = make_event("full", capacity=1)
+    make_registration(make_user("first@example.com"), event)
+    waiting = make_registration(
+        make_user("waiting@example.com"), event, status=Registration.Status.WAITLISTED
+    )
+    return event, waiting
+
+
+def test_cancelling_a_registration_in_admin_promotes_the_waitlist(
+    client, superuser, mailoutbox, django_capture_on_commit_callbacks
+):
+    event, waiting = _full_event_with_waitlist()
+    confirmed = event.registrations.get(status=Registration.Status.CONFIRMED)
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:schedule_registration_change", args=[confirmed.pk]),
+            {
+                "user": confirmed.user_id,
+                "event": event.pk,
+                "status": "cancelled",
+                "created_at_0": "2030-01-01",
+                "created_at_1": "10:00",
+            },
+            follow=True,
+        )
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert "waiting@example.com" in response.content.decode()
+    assert [m.to for m in mailoutbox] == [["waiting@example.com"]]
+
+
+def test_raising_capacity_in_admin_promotes_the_waitlist(client, superuser):
+    event, waiting = _full_event_with_waitlist()
+    client.force_login(superuser)
+    data = {
+        "name": event.name,
+        "slug": event.slug,
+        "is_published": "on",
+        "timezone": "Europe/Moscow",
+        "start_0": "2030-06-01",
+        "start_1": "10:00",
+        "end_0": "2030-06-01",
+        "end_1": "20:00",
+        "access_reveal_minutes": "0",
+        "capacity": "2",
+        "rooms-TOTAL_FORMS": "0",
+        "rooms-INITIAL_FORMS": "0",
+        "rooms-MIN_NUM_FORMS": "0",
+        "rooms-MAX_NUM_FORMS": "1000",
+        "talks-TOTAL_FORMS": "0",
+        "talks-INITIAL_FORMS": "0",
+        "talks-MIN_NUM_FORMS": "0",
+        "talks-MAX_NUM_FORMS": "0",
+    }
+    response = client.post(reverse("admin:schedule_event_change", args=[event.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
