@@ -131,13 +131,17 @@ class EventPageView(PrivatePageMixin, View):
                 if programme.now_bucket(points, timezone.now()) == bucket:
                     return HttpResponse(content)
         self.now, self.points = timezone.now(), None
-        response = self.render_page(request, slug, **kwargs)
+        event = self.get_event()
+        zones = zone_view_for(request, event.timezone)
+        context = self.base_context(event, zones, self.now)
+        response = self.render_page(request, event, zones, context, **kwargs)
         if page_key and response.status_code == 200 and self.points is not None:
             bucket = programme.now_bucket(self.points, self.now)
             fragments.set_fragment(page_key, (self.points, bucket, response.content))
         return response
 
-    def render_page(self, request, slug, **kwargs):
+    def render_page(self, request, event, zones, context, **kwargs):
+        """The page for ``event``; ``context`` holds what all event pages show."""
         raise NotImplementedError
 
     def get_event(self):
@@ -187,11 +191,8 @@ class EventDetailView(EventPageView):
     template_name = "schedule/event_detail.html"
     page_kind = "landing-page"
 
-    def render_page(self, request, slug):
-        event = self.get_event()
+    def render_page(self, request, event, zones, context):
         now = self.now
-        zones = zone_view_for(request, event.timezone)
-        context = self.base_context(event, zones, now)
 
         def render_parts(talks):
             talk_entries = programme.entries(talks, zones, now)
@@ -233,11 +234,8 @@ class EventScheduleView(EventPageView):
     template_name = "schedule/event_schedule.html"
     page_kind = "schedule-page"
 
-    def render_page(self, request, slug):
-        event = self.get_event()
+    def render_page(self, request, event, zones, context):
         now = self.now
-        zones = zone_view_for(request, event.timezone)
-        context = self.base_context(event, zones, now)
 
         context.update(
             canonical_url=seo.absolute_url(request.path),
@@ -285,11 +283,8 @@ class TalkDetailView(EventPageView):
     template_name = "schedule/talk_detail.html"
     page_kind = "talk-page"
 
-    def render_page(self, request, slug, talk):
-        event = self.get_event()
+    def render_page(self, request, event, zones, context, talk):
         now = self.now
-        zones = zone_view_for(request, event.timezone)
-        context = self.base_context(event, zones, now)
 
         def render_parts(talks):
             entry = next(

@@ -247,34 +247,19 @@ def test_speaker_admin_lists_talks_and_searches_email(client, superuser, demo_ev
     assert "Roman Kosovichev" in listing and "Alexander Mordvintsev" not in listing
 
 
-def test_event_admin_times_are_entered_in_event_zone(client, superuser, demo_event):
-    client.force_login(superuser)
-    url = reverse("admin:schedule_event_change", args=[demo_event.pk])
-    page = client.get(url).content.decode()
-    assert 'value="16:00:00"' in page  # 13:00 UTC shown as 16:00 MSK
+def _event_form(event, day, start, end, **overrides):
+    """POST data of the event change form: times are wall-clock times in its zone."""
     data = {
-        "name": demo_event.name,
-        "slug": demo_event.slug,
-        "tagline": "",
-        "description": "",
+        "name": event.name,
+        "slug": event.slug,
         "is_published": "on",
-        "timezone": "Europe/Moscow",
-        "start_0": "2020-09-19",
-        "start_1": "15:00",
-        "end_0": "2020-09-19",
-        "end_1": "20:00",
-        "festival_name": "",
-        "festival_url": "",
-        "organiser_name": "",
-        "organiser_url": "",
-        "trailer_url": "",
-        "stream_url": "",
-        "registration_opens_0": "",
-        "registration_opens_1": "",
-        "registration_closes_0": "",
-        "registration_closes_1": "",
-        "capacity": "",
+        "timezone": event.timezone,
+        "start_0": day,
+        "start_1": start,
+        "end_0": day,
+        "end_1": end,
         "access_reveal_minutes": "0",
+        "capacity": "",
         "rooms-TOTAL_FORMS": "0",
         "rooms-INITIAL_FORMS": "0",
         "rooms-MIN_NUM_FORMS": "0",
@@ -284,6 +269,16 @@ def test_event_admin_times_are_entered_in_event_zone(client, superuser, demo_eve
         "talks-MIN_NUM_FORMS": "0",
         "talks-MAX_NUM_FORMS": "0",
     }
+    data.update(overrides)
+    return data
+
+
+def test_event_admin_times_are_entered_in_event_zone(client, superuser, demo_event):
+    client.force_login(superuser)
+    url = reverse("admin:schedule_event_change", args=[demo_event.pk])
+    page = client.get(url).content.decode()
+    assert 'value="16:00:00"' in page  # 13:00 UTC shown as 16:00 MSK
+    data = _event_form(demo_event, "2020-09-19", "15:00", "20:00")
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     demo_event.refresh_from_db()
@@ -344,26 +339,7 @@ def test_cancelling_a_registration_in_admin_promotes_the_waitlist(
 def test_raising_capacity_in_admin_promotes_the_waitlist(client, superuser):
     event, waiting = _full_event_with_waitlist()
     client.force_login(superuser)
-    data = {
-        "name": event.name,
-        "slug": event.slug,
-        "is_published": "on",
-        "timezone": "Europe/Moscow",
-        "start_0": "2030-06-01",
-        "start_1": "10:00",
-        "end_0": "2030-06-01",
-        "end_1": "20:00",
-        "access_reveal_minutes": "0",
-        "capacity": "2",
-        "rooms-TOTAL_FORMS": "0",
-        "rooms-INITIAL_FORMS": "0",
-        "rooms-MIN_NUM_FORMS": "0",
-        "rooms-MAX_NUM_FORMS": "1000",
-        "talks-TOTAL_FORMS": "0",
-        "talks-INITIAL_FORMS": "0",
-        "talks-MIN_NUM_FORMS": "0",
-        "talks-MAX_NUM_FORMS": "0",
-    }
+    data = _event_form(event, "2030-06-01", "10:00", "20:00", capacity="2")
     response = client.post(reverse("admin:schedule_event_change", args=[event.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     waiting.refresh_from_db()
