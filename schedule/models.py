@@ -367,10 +367,6 @@ class Speaker(models.Model):
             if getattr(self, name)
         ]
 
-    @property
-    def primary_link(self):
-        return next((getattr(self, name) for name in self.LINK_FIELDS if getattr(self, name)), "")
-
 
 # ---------------------------------------------------------------------------
 # Talks

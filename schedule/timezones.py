@@ -62,11 +62,6 @@ def city_name(zone_name: str) -> str:
     return zone_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
-def localize(naive: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """Attach a zone to a naive wall-clock time (the zoneinfo way, no LMT trap)."""
-    return naive.replace(tzinfo=zone)
-
-
 def viewer_timezone_name(request) -> str | None:
     """The viewer's zone: the signed-in user's profile, else the ``tz`` cookie.
 
