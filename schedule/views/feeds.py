@@ -15,12 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag, url_has_allowed_host_and_scheme
+from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import cache as fragments
 from .. import feeds, frab
 from ..models import Room, Talk
+from .redirects import next_or
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 JSON_CONTENT_TYPE = "application/json"
@@ -136,9 +137,4 @@ def calendar_token_reset(request):
         "Your calendar feed has a new address. Calendars subscribed to the old one "
         "stop updating: subscribe again with the new address.",
     )
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
-    return redirect(next_url)
+    return redirect(next_or(request, resolve_url(settings.LOGIN_REDIRECT_URL)))

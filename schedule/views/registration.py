@@ -3,21 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ..access import access_context, has_verified_email, private_response, room_access
 from ..models import Event, JoinClick, Registration, Room
 from ..registration import RegistrationError, cancel, register
-
-
-def _next_or(request, fallback):
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return fallback
+from .redirects import next_or
 
 
 @require_POST
@@ -35,7 +26,7 @@ def event_register(request, slug):
             {"event": event, "access": room_access(request.user, event)},
             status=403,
         )
-    back = _next_or(request, event_url)
+    back = next_or(request, event_url)
     if request.POST.get("action") == "cancel":
         try:
             result = cancel(request.user, event)
