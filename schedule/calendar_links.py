@@ -11,7 +11,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.urls import reverse
 
-from .feeds import absolute_url, talk_description
+from .feeds import talk_description
+from .seo import absolute_url
 
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 # Google Calendar links carry the text in the URL: keep the abstract short.

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .access import reveal_time
-from .feeds import absolute_url, event_calendar
+from .feeds import event_calendar
 from .models import Event, Registration
+from .seo import absolute_url
 from .timezones import abbreviation, get_zone
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from .access import PrivateRoomDetails, private_room_details, room_access
 from .markup import plain_text
 from .models import Event, Registration, Room, Talk, TalkSpeaker
+from .seo import absolute_url
 
 PRODID = "-//Eventsite//Eventsite schedule 1.0//EN"
 # Bump when the output of any feed changes shape, so that cached copies are rebuilt.
@@ -35,11 +36,6 @@ FEED_CACHE_SECONDS = 24 * 60 * 60
 # How often calendar apps should poll (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 REFRESH_INTERVAL = dt.timedelta(hours=1)
 PERSONAL_REFRESH_INTERVAL = dt.timedelta(minutes=15)
-
-
-def absolute_url(path: str) -> str:
-    """``SITE_URL`` + path: feeds are cached across requests, so never the request's host."""
-    return settings.SITE_URL + path
 
 
 def site_host() -> str:

@@ -19,9 +19,9 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 
-from .feeds import absolute_url
 from .markup import plain_text
 from .models import Event, Room, Talk
+from .seo import absolute_url
 
 XML_CONTENT_TYPE = "application/vnd.c3voc.schedule+xml"
 JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
