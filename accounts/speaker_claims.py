@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from schedule.models import Speaker
+from schedule.seo import absolute_url
 
 INVITE_SALT = "eventsite.speaker-invite"
 INVITE_MAX_AGE = dt.timedelta(days=7)
@@ -164,7 +165,7 @@ def read_invite_token(token: str) -> tuple[Speaker, str]:
 
 
 def invite_url(token: str) -> str:
-    return settings.SITE_URL + reverse("speaker:invite", kwargs={"token": token})
+    return absolute_url(reverse("speaker:invite", kwargs={"token": token}))
 
 
 def send_invite(speaker: Speaker) -> str:
