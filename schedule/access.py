@@ -18,6 +18,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .cache import event_rooms
 from .models import Event, Registration, Room
 
 ANONYMOUS = "anonymous"
@@ -174,7 +175,7 @@ def access_context(request, event: Event, rooms=None, *, now=None) -> dict:
     access = room_access(request.user, event, now=now)
     registration_open = event.registration_is_open(now)
     if rooms is None:
-        rooms = event.rooms.all() if access.allowed else []
+        rooms = event_rooms(event) if access.allowed else []
     places_left = None
     if event.capacity is not None and not access.is_registered:
         places_left = max(event.capacity - event.registrations.confirmed().count(), 0)

@@ -231,6 +231,28 @@ def published_event(slug: str):
 _slug_pks: dict[str, int] = {}
 
 
+def event_rooms(event) -> list:
+    """``event``'s rooms in their order, from the cache under the event's version.
+
+    Rebuilt per call from field values, like ``published_event()``: each caller
+    gets objects of its own. Only ``schedule.access`` decides who sees their
+    private fields.
+    """
+    from .models import Room
+
+    names = [field.attname for field in Room._meta.concrete_fields]
+    schema = hashlib.blake2b(":".join(names).encode(), digest_size=4).hexdigest()
+    key = fragment_key("rooms", event.pk, schema, version_of(event))
+    rows = get_fragment(key)
+    if rows is None:
+        rows = tuple(Room.objects.filter(event_id=event.pk).values_list(*names))
+        set_fragment(key, rows)
+    rooms = [Room.from_db("default", names, row) for row in rows]
+    for room in rooms:
+        room.event = event  # their join paths name the event: no query for it
+    return rooms
+
+
 def bounds_key(event_id, version) -> str:
     return f"{PREFIX}:bounds:{event_id}:{version}"
 

@@ -36,7 +36,7 @@ def _is_on_air(talk: Talk) -> bool:
 
 def boundaries(event, talks) -> list[float]:
     """Sorted instants (timestamps) at which a marker or the past/upcoming state changes."""
-    points = {event.end.timestamp()}
+    points = {event.start.timestamp(), event.end.timestamp()}
     for talk in talks:
         if _is_on_air(talk):
             points.update(

@@ -11,6 +11,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import ListView
 
@@ -19,7 +20,14 @@ from .. import programme, seo
 from ..access import access_context, mark_private
 from ..context_processors import site as site_context
 from ..models import Event, Speaker, Talk, TalkSpeaker
-from ..timezones import EVENT_MODE, VIEWER_MODE, ZoneView, city_name, zone_view_for
+from ..timezones import (
+    EVENT_MODE,
+    VIEWER_MODE,
+    ZoneView,
+    city_name,
+    zone_request_key,
+    zone_view_for,
+)
 
 
 def _is_staff(user) -> bool:
@@ -82,33 +90,45 @@ def cached_parts(request, event, kind, zones, now, render_parts, *key_parts, key
     return parts, points
 
 
-# Stands for the user's CSRF token in a page rendered once for every signed-in user.
+# Stand for the per-request parts of a page rendered once for every signed-in user:
+# the user's CSRF token and the join panel.
 CSRF_PLACEHOLDER = "eventsiteCsrfPlaceholder0000000000000000000000000000000000000000"
+JOIN_PANEL_PLACEHOLDER = mark_safe("<!--eventsite:join-panel-->")
 
 
-def signed_in_shell_key(request, parts_key) -> str | None:
+def signed_in_shell_key(request, *parts) -> str | None:
     """Key of a whole page for any signed-in visitor with the same navigation.
 
-    For a page whose only per-user part is the header: its navigation depends on
-    the user only through "is a speaker" (staff, who also see Admin, never get
-    here) and the CSRF token of the sign-out form, which is put in per request.
-    None when the page must be rendered: staff, or messages waiting to be shown.
+    For a page whose per-user parts are the header and the join panel: the
+    navigation depends on the user only through "is a speaker" (staff, who also
+    see Admin, never get here) and the CSRF token of the sign-out form, which is
+    put in per request, like the join panel. ``parts`` name everything else the
+    page depends on (a versioned fragment key, the URL...). None when the page
+    must be rendered: anonymous, staff, or messages waiting to be shown.
     """
     from django.contrib.messages import get_messages
 
     user = request.user
     if not user.is_authenticated or user.is_staff or len(get_messages(request)):
         return None
-    return fragments.fragment_key("signed-in-page", parts_key, hasattr(user, "speaker"))
+    return fragments.fragment_key("signed-in-page", *parts, hasattr(user, "speaker"))
 
 
-def render_signed_in_shell(request, key, render_page):
-    """The page of ``render_page(csrf_token)`` from the cache, with this user's token."""
+def render_signed_in_shell(request, key, render_page, join_panel=""):
+    """The page of ``render_page(csrf_token, join_panel)`` from the cache, with this
+    user's token and ``join_panel`` put in."""
     shell = fragments.get_fragment(key)
     if shell is None:
-        shell = render_page(CSRF_PLACEHOLDER).content
+        shell = render_page(CSRF_PLACEHOLDER, JOIN_PANEL_PLACEHOLDER).content
         fragments.set_fragment(key, shell)
-    return HttpResponse(shell.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()))
+    return fill_shell(request, shell, join_panel)
+
+
+def fill_shell(request, shell: bytes, join_panel="") -> HttpResponse:
+    page = shell.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    if join_panel:
+        page = page.replace(JOIN_PANEL_PLACEHOLDER.encode(), join_panel.encode(), 1)
+    return HttpResponse(page)
 
 
 class EventPageView(PrivatePageMixin, View):
@@ -143,6 +163,31 @@ class EventPageView(PrivatePageMixin, View):
     def render_page(self, request, event, zones, context, **kwargs):
         """The page for ``event``; ``context`` holds what all event pages show."""
         raise NotImplementedError
+
+    def respond(self, request, event, context, parts_keys, *, join_panel=False):
+        """Render the page: for signed-in visitors from one cached page per
+        navigation shape (``parts_keys`` name the cached parts it is made of),
+        with the join panel, when ``join_panel``, rendered for this user."""
+        panel = ""
+        if join_panel and not context["is_past"]:
+            panel = render_to_string(
+                "includes/join_panel.html",
+                {**context, **access_context(request, event, now=self.now)},
+                request,
+            )
+        shell_key = signed_in_shell_key(request, *parts_keys) if parts_keys else None
+        if shell_key:
+            return render_signed_in_shell(
+                request,
+                shell_key,
+                lambda token, placeholder: render(
+                    request,
+                    self.template_name,
+                    {**context, "csrf_token": token, "join_panel": placeholder},
+                ),
+                panel,
+            )
+        return render(request, self.template_name, {**context, "join_panel": panel})
 
     def get_event(self):
         if _is_staff(self.request.user):  # drafts and unpublished events: never cached
@@ -216,8 +261,9 @@ class EventDetailView(EventPageView):
                 ),
             }
 
+        keys = []
         context["parts"], self.points = cached_parts(
-            request, event, "landing-parts", zones, now, render_parts
+            request, event, "landing-parts", zones, now, render_parts, keys=keys
         )
         context.update(
             canonical_url=seo.absolute_url(event.get_absolute_url()),
@@ -225,9 +271,7 @@ class EventDetailView(EventPageView):
             og_image=seo.media_url(event.cover_image),
             jsonld=seo.jsonld_script(seo.event_data(event)),
         )
-        if not context["is_past"]:
-            context.update(access_context(request, event))
-        return render(request, self.template_name, context)
+        return self.respond(request, event, context, keys, join_panel=True)
 
 
 class EventScheduleView(EventPageView):
@@ -268,15 +312,7 @@ class EventScheduleView(EventPageView):
         context["parts"], self.points = cached_parts(
             request, event, "schedule-parts", zones, now, render_parts, keys=keys
         )
-        shell_key = signed_in_shell_key(request, keys[0]) if keys else None
-        if shell_key:
-            # The parts are the whole page but for the header: one page for everyone.
-            return render_signed_in_shell(
-                request,
-                shell_key,
-                lambda token: render(request, self.template_name, {**context, "csrf_token": token}),
-            )
-        return render(request, self.template_name, context)
+        return self.respond(request, event, context, keys)
 
 
 class TalkDetailView(EventPageView):
@@ -307,16 +343,17 @@ class TalkDetailView(EventPageView):
                 "is_draft": entry.is_draft,
             }
 
-        parts, self.points = cached_parts(request, event, "talk", zones, now, render_parts, talk)
+        keys = []
+        parts, self.points = cached_parts(
+            request, event, "talk", zones, now, render_parts, talk, keys=keys
+        )
         context.update(
             parts=parts,
             preview=context["preview"] or parts["is_draft"],
             canonical_url=seo.absolute_url(request.path),
             og_image=seo.media_url(event.cover_image),
         )
-        if not context["is_past"]:
-            context.update(access_context(request, event))
-        return render(request, self.template_name, context)
+        return self.respond(request, event, context, keys, join_panel=True)
 
 
 class SpeakerDetailView(PrivatePageMixin, View):
@@ -327,13 +364,30 @@ class SpeakerDetailView(PrivatePageMixin, View):
         content = fragments.get_fragment(page_key) if page_key else None
         if content is not None:
             return HttpResponse(content)
-        response = self.render_page(request, slug)
+        shell_key = None
+        if not set(request.GET) - {"tz"}:  # random query strings never fill the cache
+            shell_key = signed_in_shell_key(
+                request,
+                "speaker-page",
+                request.get_full_path(),
+                fragments.site_version(),
+                zone_request_key(request),
+            )
+        shell = fragments.get_fragment(shell_key) if shell_key else None
+        if shell is not None:
+            return fill_shell(request, shell)
+        speaker = get_object_or_404(Speaker.objects.visible_to(request.user), slug=slug)
+        if shell_key and speaker.has_public_talks:
+            # A public profile looks the same to every signed-in visitor.
+            shell = self.render_page(request, speaker, CSRF_PLACEHOLDER).content
+            fragments.set_fragment(shell_key, shell)
+            return fill_shell(request, shell)
+        response = self.render_page(request, speaker)
         if page_key:
             fragments.set_fragment(page_key, response.content)
         return response
 
-    def render_page(self, request, slug):
-        speaker = get_object_or_404(Speaker.objects.visible_to(request.user), slug=slug)
+    def render_page(self, request, speaker, csrf_token=None):
         # Talks of several events: keep the viewer's choice, each talk adds its zone.
         choice = zone_view_for(request, "")
         viewer, mode = choice.viewer_zone_name, choice.mode
@@ -352,6 +406,8 @@ class SpeakerDetailView(PrivatePageMixin, View):
             "description": speaker.headline or seo.description_text(speaker.bio),
             "og_image": seo.media_url(speaker.photo),
         }
+        if csrf_token:
+            context["csrf_token"] = csrf_token
         return render(request, self.template_name, context)
 
     @staticmethod

@@ -460,3 +460,15 @@ def test_no_inline_styles_or_scripts(client, demo_event):
         assert "style=" not in page
         scripts = re.findall(r"<script\b([^>]*)>", page)
         assert all("src=" in attrs or "application/ld+json" in attrs for attrs in scripts)
+
+
+def test_happening_now_starts_with_the_event_not_its_first_talk(client, monkeypatch):
+    from tests.factories import make_event, make_room, make_talk
+
+    event = make_event(day=dt.date(2030, 6, 1))  # 10:00-20:00 Moscow
+    room = make_room(event)
+    make_talk(event, room, start=dt.datetime(2030, 6, 1, 12, 0, tzinfo=MOSCOW))
+    freeze(monkeypatch, dt.datetime(2030, 6, 1, 9, 0, tzinfo=MOSCOW))
+    assert "Happening now" not in html(client.get(event.get_absolute_url()))
+    freeze(monkeypatch, dt.datetime(2030, 6, 1, 10, 30, tzinfo=MOSCOW))
+    assert "Happening now" in html(client.get(event.get_absolute_url()))

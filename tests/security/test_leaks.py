@@ -188,6 +188,26 @@ def test_join_details_never_reach_people_without_access(demo, role):
     assert len(visited) > 30
 
 
+@pytest.mark.parametrize("role", REFUSED, ids=lambda role: role.__name__)
+def test_pages_cached_while_a_confirmed_person_browsed_leak_nothing(demo, role):
+    """Pages are cached for every signed-in visitor (schedule.views.public): walk the
+    site as a confirmed person first, so that every shared entry exists, then as
+    someone without access."""
+    confirmed = make_user("first-visitor@example.com")
+    make_registration(confirmed, demo)
+    first = Client()
+    first.force_login(confirmed)
+    seen = [leaks(response) for _, response in visit_everything(first, demo, confirmed)]
+    assert any(seen)
+    user = role(demo)
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    for request, response in visit_everything(client, demo, user):
+        assert response.status_code < 500, request
+        assert leaks(response) == [], request
+
+
 def test_confirmed_person_gets_the_details_and_only_in_private_responses(demo):
     user = make_user("confirmed@example.com")
     make_registration(user, demo)

@@ -1,0 +1,125 @@
+"""The signed-in user of a page view from the shared cache instead of the database.
+
+Django loads ``request.user`` from the database on every request. For the crowd
+reading the schedule that one query (and the connection health check before it)
+is most of a page's cost, so reads (GET and HEAD) take the user from the cache:
+
+- The cached copy is the row as loaded by the authentication backend (with the
+  speaker profile), stored right after Django's own ``auth.get_user`` accepted it.
+- It is used only when the session would be accepted for it: the session names
+  one of our backends, the user is active and the session's hash matches the
+  cached password hash. Anything else (no copy, a mismatch, a password changed on
+  another device) falls back to ``auth.get_user``, which decides as it always does
+  and signs the session out when it must.
+- The copy carries whether the user's e-mail address is verified (asked for by
+  the access rules on every event page).
+- Any save or deletion of the user, of one of their e-mail addresses or of a
+  speaker profile linked to them deletes the copy at once and again on commit; the copy also expires
+  after ``TIMEOUT`` seconds, a bound for writes that bypass signals.
+- Requests that may change something (POST, PUT, PATCH, DELETE) always load the
+  user from the database, so every action works on the current row.
+
+The copy lives in the shared cache (Redis in production), never in a process's
+memory, so an app server never acts on a user that another one changed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import middleware as auth_middleware
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+
+TIMEOUT = 10 * 60
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def user_key(user_id) -> str:
+    return f"accounts:user:{user_id}"
+
+
+def forget(*user_ids) -> None:
+    """Drop the cached copies of these users, now and when the transaction commits."""
+    keys = [user_key(user_id) for user_id in user_ids if user_id is not None]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def session_user(request):
+    """``request.user`` for a read: the cached copy when the session accepts it."""
+    session = request.session
+    try:
+        user_id = auth._get_user_session_key(request)
+        backend_path = session[auth.BACKEND_SESSION_KEY]
+        session_hash = session[auth.HASH_SESSION_KEY]
+    except (KeyError, ValueError):
+        return auth.get_user(request)
+    if backend_path in settings.AUTHENTICATION_BACKENDS:
+        user = cache.get(user_key(user_id))
+        if (
+            user is not None
+            and user.is_active
+            and constant_time_compare(session_hash, user.get_session_auth_hash())
+        ):
+            return user
+    user = auth.get_user(request)
+    if user.is_authenticated:
+        from schedule.access import has_verified_email
+
+        # Stored as loaded, with the "e-mail verified" flag the access rules ask
+        # for; before this request attaches permissions or anything else.
+        has_verified_email(user)
+        cache.set(user_key(user.pk), user, TIMEOUT)
+    return user
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's middleware, with cached users for GET and HEAD."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        if request.method in SAFE_METHODS:
+
+            def load():
+                if not hasattr(request, "_cached_user"):
+                    request._cached_user = session_user(request)
+                return request._cached_user
+
+            request.user = SimpleLazyObject(load)
+
+
+def _user_changed(sender, instance, **kwargs):
+    forget(instance.pk)
+
+
+def _speaker_saving(sender, instance, **kwargs):
+    # The profile may be moving to another user: the previous one loses it too.
+    if instance.pk is not None:
+        previous = sender._default_manager.filter(pk=instance.pk).values_list("user_id")
+        forget(*(row[0] for row in previous))
+
+
+def _user_part_changed(sender, instance, **kwargs):
+    forget(instance.user_id)
+
+
+def connect_signals() -> None:
+    from allauth.account.models import EmailAddress
+
+    from schedule.models import Speaker
+
+    user_model = auth.get_user_model()
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(_user_changed, sender=user_model, dispatch_uid=f"cached-user-{name}")
+        for model in (Speaker, EmailAddress):
+            signal.connect(
+                _user_part_changed,
+                sender=model,
+                dispatch_uid=f"cached-user-{model.__name__}-{name}",
+            )
+    pre_save.connect(_speaker_saving, sender=Speaker, dispatch_uid="cached-speaker-pre-save")
