@@ -20,7 +20,10 @@ is most of a page's cost, so reads (GET and HEAD) take the user from the cache:
   user from the database, so every action works on the current row.
 
 The copy lives in the shared cache (Redis in production), never in a process's
-memory, so an app server never acts on a user that another one changed.
+memory, so an app server never acts on a user that another one changed. It holds
+the row as it is, password hash included (the session check needs it); the same
+cache holds the sessions themselves, which are worth more to an intruder, so it
+must be private to the app servers either way (docs/deploy.md).
 """
 
 from __future__ import annotations
