@@ -1,5 +1,6 @@
 """Pages of the signed-in person: profile and their events."""
 
+from allauth.account.views import EmailView as AllauthEmailView
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
@@ -11,6 +12,7 @@ from django.views.generic import ListView, UpdateView
 from schedule.access import private_response, private_room_details, room_access
 from schedule.models import Registration, Room
 from schedule.timezones import get_zone, viewer_timezone_name
+from schedule.views.redirects import next_or
 
 from .forms import ProfileForm
 
@@ -84,3 +86,11 @@ class MyEventsView(LoginRequiredMixin, ListView):
         context["upcoming"] = [row for row in rows if not row["is_past"]]
         context["past"] = [row for row in rows if row["is_past"]][::-1]
         return context
+
+
+class EmailView(AllauthEmailView):
+    """allauth's e-mail addresses page. A form posted from elsewhere (the join panel's
+    "Send the verification mail again") goes back there with allauth's message."""
+
+    def get_success_url(self):
+        return next_or(self.request, super().get_success_url())

@@ -285,15 +285,28 @@ def test_email_change_takes_effect_once_the_new_address_is_verified(client, even
     assert INSTRUCTIONS in page(client, event.get_absolute_url())
 
 
+def test_asking_for_the_mail_again_never_leaves_the_site(client, event):
+    client.force_login(make_user("later@example.com", verified=False))
+    response = client.post(
+        "/accounts/email/",
+        {"email": "later@example.com", "action_send": "", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/accounts/email/"
+
+
 def test_unverified_person_can_ask_for_the_mail_again(client, event):
     user = make_user("later@example.com", verified=False)
     client.force_login(user)
     html = page(client, event.get_absolute_url())
     assert 'action="/accounts/email/"' in html
+    assert f'name="next" value="{event.get_absolute_url()}"' in html
     response = client.post(
-        "/accounts/email/", {"email": "later@example.com", "action_send": ""}, follow=True
+        "/accounts/email/",
+        {"email": "later@example.com", "action_send": "", "next": event.get_absolute_url()},
+        follow=True,
     )
-    assert response.status_code == 200
+    # Back on the event, with allauth's message.
+    assert response.redirect_chain == [(event.get_absolute_url(), 302)]
     assert [m.to for m in mail.outbox] == [["later@example.com"]]
     assert "Confirmation email sent to later@example.com." in response.content.decode()
     client.post(confirmation_link(mail.outbox[0]))
