@@ -88,11 +88,12 @@ def reveal_time(event: Event) -> dt.datetime | None:
     return event.reveal_at
 
 
-def _duration(minutes: int) -> str:
-    if minutes % 60 == 0 and minutes >= 120:
-        return f"{minutes // 60} hours"
-    if minutes == 60:
-        return "1 hour"
+def duration_label(minutes: int) -> str:
+    """'30 minutes', '1 hour', '2 hours', '1 day', '8 days': whole units only."""
+    for size, unit in ((24 * 60, "day"), (60, "hour"), (1, "minute")):
+        if minutes % size == 0 and minutes >= size:
+            count = minutes // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
     return f"{minutes} minutes"
 
 
@@ -137,7 +138,7 @@ def room_access(user, event: Event, *, registration=_MISSING, now=None) -> RoomA
         return RoomAccess(
             NOT_YET,
             f"You are registered. The link appears "
-            f"{_duration(event.access_reveal_minutes)} before the start.",
+            f"{duration_label(event.access_reveal_minutes)} before the start.",
             registration,
             reveal_at,
         )

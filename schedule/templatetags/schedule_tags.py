@@ -44,3 +44,11 @@ def initials(name):
 def avatar_tone(speaker):
     """A stable colour class per speaker, so initials avatars are told apart."""
     return f"avatar--tone{(speaker.pk or 0) % AVATAR_TONES}"
+
+
+@register.filter
+def duration(minutes):
+    """A number of minutes in words: '30 minutes', '2 hours', '8 days'."""
+    from schedule.access import duration_label
+
+    return duration_label(int(minutes))

@@ -472,3 +472,25 @@ def test_happening_now_starts_with_the_event_not_its_first_talk(client, monkeypa
     assert "Happening now" not in html(client.get(event.get_absolute_url()))
     freeze(monkeypatch, dt.datetime(2030, 6, 1, 10, 30, tzinfo=MOSCOW))
     assert "Happening now" in html(client.get(event.get_absolute_url()))
+
+
+@pytest.mark.parametrize(
+    "minutes, words",
+    [
+        (30, "30 minutes"),
+        (60, "1 hour"),
+        (90, "90 minutes"),
+        (120, "2 hours"),
+        (1440, "1 day"),
+        (11520, "8 days"),
+        (1500, "25 hours"),
+    ],
+)
+def test_reveal_time_reads_in_whole_units(client, minutes, words):
+    from schedule.demo import coming_saturday, load_demo
+
+    event, _ = load_demo(coming_saturday(dt.date.today()))
+    event.access_reveal_minutes = minutes
+    event.save()
+    page = html(client.get(LANDING))
+    assert f"the invite to the room {words} before the start" in page
