@@ -58,6 +58,10 @@ class LocalTimesForm(forms.ModelForm):
 
     local_time_fields: tuple[str, ...] = ()
 
+    class Media:
+        # The admin's "Now"/"Today" shortcuts on the event's clock, not the server's.
+        js = ["js/admin-event-zone.js"]
+
     def zone_for_display(self):
         """The zone of the saved object (or of the preselected event), else None."""
         raise NotImplementedError
@@ -77,6 +81,8 @@ class LocalTimesForm(forms.ModelForm):
                 continue
             field = self.fields[name]
             field.help_text = " ".join(filter(None, [field.help_text, f"Enter it {zone_text}."]))
+            if event is not None:
+                field.widget.attrs["data-event-zone"] = event.timezone
             value = getattr(self.instance, name, None)
             if self.instance.pk and event is not None and value is not None:
                 self.initial[name] = timezone.make_naive(value, event.tzinfo)

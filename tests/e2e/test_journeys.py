@@ -79,6 +79,34 @@ def test_organiser_adds_talk_in_admin_and_it_appears_on_schedule(page, e2e_demo_
     shot(page, "talk")
 
 
+@pytest.mark.parametrize("form", ["talk", "event"])
+def test_admin_now_shortcut_fills_the_events_clock(new_page, e2e_demo_event, form):
+    """Times are entered in the event's zone; "Now" must not fill the UTC clock."""
+    from zoneinfo import ZoneInfo
+
+    from accounts.models import User
+
+    User.objects.create_superuser("boss@example.com", "pw-superuser-123")
+    page = new_page(timezone_id="America/New_York")
+    log_in_with_form(page, "boss@example.com", "pw-superuser-123", path="/admin/login/")
+    if form == "talk":
+        page.goto(f"/admin/schedule/talk/{e2e_demo_event.talks.first().pk}/change/")
+    else:
+        page.goto(f"/admin/schedule/event/{e2e_demo_event.pk}/change/")
+    page.locator("#id_start_1 ~ .datetimeshortcuts a", has_text="Now").click()
+    page.locator("#id_start_0 ~ .datetimeshortcuts a", has_text="Today").click()
+    filled = dt.datetime.strptime(
+        page.input_value("#id_start_0") + " " + page.input_value("#id_start_1"),
+        "%d/%m/%Y %H:%M:%S",  # the admin's en-GB input formats
+    )
+    moscow_now = dt.datetime.now(ZoneInfo("Europe/Moscow")).replace(tzinfo=None)
+    assert abs(filled - moscow_now) < dt.timedelta(minutes=2), (filled, moscow_now)
+    expect(page.locator(".timezonewarning").first).to_have_text(
+        "Note: You are 8 hours behind the event's time (Europe/Moscow)."
+    )
+    shot(page, f"admin-{form}-now-shortcut")
+
+
 def test_talk_added_at_1900_msk_is_listed_at_1900_msk_on_schedule(page, e2e_demo_event):
     """The admin journey above stores 16:00 UTC; the schedule shows it as 19:00 MSK."""
     from tests.factories import make_talk
