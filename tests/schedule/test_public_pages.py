@@ -494,3 +494,11 @@ def test_reveal_time_reads_in_whole_units(client, minutes, words):
     event.save()
     page = html(client.get(LANDING))
     assert f"the invite to the room {words} before the start" in page
+
+
+def test_join_panel_comes_first_beside_the_programme(client):
+    from schedule.demo import coming_saturday, load_demo
+
+    load_demo(coming_saturday(dt.date.today()))
+    page = html(client.get(LANDING))
+    assert page.index('id="join-heading"') < page.index('id="participate-heading"')
