@@ -13,9 +13,12 @@ is most of a page's cost, so reads (GET and HEAD) take the user from the cache:
   and signs the session out when it must.
 - The copy carries whether the user's e-mail address is verified (asked for by
   the access rules on every event page).
-- Any save or deletion of the user, of one of their e-mail addresses or of a
-  speaker profile linked to them deletes the copy at once and again on commit; the copy also expires
-  after ``TIMEOUT`` seconds, a bound for writes that bypass signals.
+- Copies are stored with the user's version token. Any save or deletion of the
+  user, of one of their e-mail addresses or of a speaker profile linked to them
+  replaces the token, at once and again on commit: older copies are void, even
+  one stored afterwards by a page view that read the row before the change. A
+  copy also expires after ``TIMEOUT`` seconds, a bound for writes that bypass
+  signals.
 - Requests that may change something (POST, PUT, PATCH, DELETE) always load the
   user from the database, so every action works on the current row.
 
@@ -27,6 +30,10 @@ must be private to the app servers either way (docs/deploy.md).
 """
 
 from __future__ import annotations
+
+import functools
+import hashlib
+import uuid
 
 from django.conf import settings
 from django.contrib import auth
@@ -41,16 +48,39 @@ TIMEOUT = 10 * 60
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
+@functools.cache
+def _schema() -> str:
+    """The user's and speaker's fields: a release that changes them reads new keys."""
+    from schedule.models import Speaker
+
+    names = [
+        f"{model.__name__}.{field.attname}"
+        for model in (auth.get_user_model(), Speaker)
+        for field in model._meta.concrete_fields
+    ]
+    return hashlib.blake2b(":".join(names).encode(), digest_size=4).hexdigest()
+
+
 def user_key(user_id) -> str:
-    return f"accounts:user:{user_id}"
+    """Where the copy lives: (version token it was loaded under, user)."""
+    return f"accounts:user:{_schema()}:{user_id}"
+
+
+def version_key(user_id) -> str:
+    return f"accounts:user-version:{user_id}"
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex[:16]
 
 
 def forget(*user_ids) -> None:
-    """Drop the cached copies of these users, now and when the transaction commits."""
-    keys = [user_key(user_id) for user_id in user_ids if user_id is not None]
+    """Void the copies of these users: a new version token now, another on commit
+    (a page view between the save and the commit still reads the old row)."""
+    keys = [version_key(user_id) for user_id in user_ids if user_id is not None]
     if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        cache.set_many({key: _new_token() for key in keys}, None)
+        transaction.on_commit(lambda: cache.set_many({key: _new_token() for key in keys}, None))
 
 
 def session_user(request):
@@ -62,22 +92,32 @@ def session_user(request):
         session_hash = session[auth.HASH_SESSION_KEY]
     except (KeyError, ValueError):
         return auth.get_user(request)
-    if backend_path in settings.AUTHENTICATION_BACKENDS:
-        user = cache.get(user_key(user_id))
-        if (
-            user is not None
-            and user.is_active
-            and constant_time_compare(session_hash, user.get_session_auth_hash())
-        ):
-            return user
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return auth.get_user(request)
+    found = cache.get_many([user_key(user_id), version_key(user_id)])
+    version = found.get(version_key(user_id))
+    if version is None:  # never changed, or evicted: any older copy is void
+        cache.add(version_key(user_id), _new_token(), None)
+        version = cache.get(version_key(user_id))
+    entry = found.get(user_key(user_id))
+    copy = entry[1] if isinstance(entry, tuple) and len(entry) == 2 else None
+    if (
+        isinstance(copy, auth.get_user_model())
+        and entry[0] == version
+        and copy.is_active
+        and constant_time_compare(session_hash, copy.get_session_auth_hash())
+    ):
+        return copy
+    # Read before the row: a change from here on gives a new token, and the copy
+    # stored below under this one is never used.
     user = auth.get_user(request)
-    if user.is_authenticated:
+    if user.is_authenticated and version is not None:
         from schedule.access import has_verified_email
 
         # Stored as loaded, with the "e-mail verified" flag the access rules ask
         # for; before this request attaches permissions or anything else.
         has_verified_email(user)
-        cache.set(user_key(user.pk), user, TIMEOUT)
+        cache.set(user_key(user.pk), (version, user), TIMEOUT)
     return user
 
 

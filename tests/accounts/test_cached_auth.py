@@ -73,13 +73,13 @@ def test_a_password_changed_on_another_device_signs_this_one_out():
 def test_a_copy_for_another_password_is_not_used():
     user = make_user()
     client = signed_in(user)
-    stale = cache.get(user_key(user.pk))
+    version, stale = cache.get(user_key(user.pk))
     stale.set_password("someone-elses-password")
-    cache.set(user_key(user.pk), stale)  # as if another device had changed it
+    cache.set(user_key(user.pk), (version, stale))  # as if another device had changed it
     # The session's hash does not match the copy: the database decides, and the
     # user (whose password did not change there) stays signed in.
     assert is_signed_in(client)
-    assert cache.get(user_key(user.pk)).password == User.objects.get(pk=user.pk).password
+    assert cache.get(user_key(user.pk))[1].password == User.objects.get(pk=user.pk).password
 
 
 def test_writes_read_the_user_from_the_database():
@@ -129,3 +129,36 @@ def test_deleted_user_is_signed_out():
     client = signed_in(user)
     user.delete()
     assert not is_signed_in(client)
+
+
+def test_a_change_during_a_page_view_is_not_undone_by_its_copy(monkeypatch):
+    """A page view loads the row, another request deactivates the user, then the
+    page view stores what it loaded: that copy must not be used."""
+    from django.contrib import auth
+
+    user = make_user()
+    client = Client()
+    client.force_login(user)
+    load = auth.get_user
+
+    def load_then_deactivate(request):
+        loaded = load(request)
+        monkeypatch.setattr(auth, "get_user", load)  # only this once
+        fresh = User.objects.get(pk=user.pk)
+        fresh.is_active = False
+        fresh.save()
+        return loaded
+
+    monkeypatch.setattr(auth, "get_user", load_then_deactivate)
+    assert is_signed_in(client)  # this view loaded the user before the change
+    assert not is_signed_in(client)  # the next one does not trust what it stored
+
+
+@pytest.mark.parametrize("left_by_an_older_release", ["a string", ("v", "not a user"), None])
+def test_an_entry_of_another_shape_is_a_miss_not_an_error(left_by_an_older_release):
+    user = make_user()
+    client = signed_in(user)
+    old = left_by_an_older_release or User.objects.get(pk=user.pk)  # a bare user object
+    cache.set(user_key(user.pk), old)
+    assert is_signed_in(client)
+    assert isinstance(cache.get(user_key(user.pk)), tuple)  # refilled in the current shape
