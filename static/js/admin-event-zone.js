@@ -21,8 +21,10 @@
     parts.forEach(function (part) {
       v[part.type] = Number(part.value);
     });
+    // Both sides to the whole minute: the offset is a whole number of minutes.
     var wall = Date.UTC(v.year, v.month - 1, v.day, v.hour, v.minute);
-    return Math.round((wall - at.getTime()) / 60000) * 60;
+    var minute = Math.floor(at.getTime() / 60000) * 60000;
+    return (wall - minute) / 1000;
   }
 
   function zoneName() {
