@@ -32,7 +32,6 @@ must be private to the app servers either way (docs/deploy.md).
 from __future__ import annotations
 
 import functools
-import hashlib
 import uuid
 
 from django.conf import settings
@@ -51,14 +50,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 @functools.cache
 def _schema() -> str:
     """The user's and speaker's fields: a release that changes them reads new keys."""
+    from schedule.cache import stored_fields
     from schedule.models import Speaker
 
-    names = [
-        f"{model.__name__}.{field.attname}"
-        for model in (auth.get_user_model(), Speaker)
-        for field in model._meta.concrete_fields
-    ]
-    return hashlib.blake2b(":".join(names).encode(), digest_size=4).hexdigest()
+    return stored_fields(auth.get_user_model(), Speaker)[1]
 
 
 def user_key(user_id) -> str:

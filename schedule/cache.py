@@ -187,11 +187,19 @@ def compact_html(html: str) -> str:
     return _INDENT.sub("\n", html)
 
 
-# Field names of the cached event: a new field (a deployment) gives a new key.
-def _event_fields():
-    from .models import Event
+def stored_fields(*models) -> tuple[list[str], str]:
+    """The column names of ``models[0]`` and a digest of all the models' columns.
 
-    return [field.attname for field in Event._meta.concrete_fields]
+    Rows and objects kept in the cache are stored under keys holding the digest: a
+    release that adds or removes a field reads new keys, never an old shape.
+    """
+    columns = [[field.attname for field in model._meta.concrete_fields] for model in models]
+    every = ":".join(
+        f"{model.__name__}.{name}"
+        for model, names in zip(models, columns, strict=True)
+        for name in names
+    )
+    return columns[0], hashlib.blake2b(every.encode(), digest_size=4).hexdigest()
 
 
 def published_event(slug: str):
@@ -203,8 +211,7 @@ def published_event(slug: str):
     """
     from .models import Event
 
-    names = _event_fields()
-    schema = hashlib.blake2b(":".join(names).encode(), digest_size=4).hexdigest()
+    names, schema = stored_fields(Event)
     # The event's own token is read in the same round trip as the site's, for the
     # pk this slug had last time in this process (only a hint: checked below).
     hint = _slug_pks.get(slug)
@@ -240,8 +247,7 @@ def event_rooms(event) -> list:
     """
     from .models import Room
 
-    names = [field.attname for field in Room._meta.concrete_fields]
-    schema = hashlib.blake2b(":".join(names).encode(), digest_size=4).hexdigest()
+    names, schema = stored_fields(Room)
     key = fragment_key("rooms", event.pk, schema, version_of(event))
     rows = get_fragment(key)
     if rows is None:
