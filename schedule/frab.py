@@ -25,6 +25,7 @@ from .seo import absolute_url
 
 XML_CONTENT_TYPE = "application/vnd.c3voc.schedule+xml"
 JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
+GENERATOR = "Eventsite"  # named in the XML's <generator>; that JSON schema has no place for it
 TIMESLOT = "00:05"
 # Characters XML 1.0 cannot carry; a pasted abstract may hold them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -66,11 +67,17 @@ def _talk(talk: Talk) -> dict:
         "url": absolute_url(talk.get_absolute_url()),
         "title": talk.title,
         "subtitle": "",
-        "track": None,
+        "track": "",
         "type": "talk",
         "language": talk.language,
         "abstract": plain_text(talk.abstract),
         "description": "",
+        # Required by the c3voc JSON schema; frab and pretalx send these values
+        # when they know nothing more.
+        "logo": "",
+        "recording_license": "",
+        "do_not_record": False,
+        "answers": [],
         "persons": [
             {"id": speaker.pk, "guid": str(person_guid(speaker)), "public_name": speaker.name}
             for speaker in talk.speaker_list
@@ -115,7 +122,6 @@ def schedule_data(event: Event, talks, rooms, version: str) -> dict:
         )
     return {
         "$schema": JSON_SCHEMA,
-        "generator": {"name": "Eventsite"},
         "schedule": {
             "version": version,
             "base_url": absolute_url("/"),
@@ -160,7 +166,7 @@ def schedule_xml(data: dict) -> bytes:
     schedule = data["schedule"]
     conference = schedule["conference"]
     root = ET.Element("schedule")
-    _sub(root, "generator", name=data["generator"]["name"])
+    _sub(root, "generator", name=GENERATOR)
     _sub(root, "version", schedule["version"])
     head = _sub(root, "conference")
     _sub(head, "acronym", conference["acronym"])

@@ -288,6 +288,34 @@ def test_json_conference(client, demo_event):
     assert list(day["rooms"]) == ["ML Art"]
 
 
+# What the c3voc JSON schema (validator/json/schema.json of voc/schedule) requires;
+# it allows no other top-level key than these two.
+C3VOC_TOP_LEVEL = {"$schema", "schedule"}
+C3VOC_EVENT_REQUIRED = {
+    "abstract", "answers", "attachments", "date", "description", "do_not_record",
+    "duration", "guid", "id", "language", "links", "logo", "persons",
+    "recording_license", "room", "slug", "start", "subtitle", "title", "track", "type",
+    "url",
+}  # fmt: skip
+
+
+def test_json_has_what_the_c3voc_schema_requires(client):
+    data = get_json(client, make_big_event().slug)
+    assert set(data) == C3VOC_TOP_LEVEL
+    assert {"base_url", "conference", "version"} <= set(data["schedule"])
+    talks = [
+        talk
+        for day in data["schedule"]["conference"]["days"]
+        for talks in day["rooms"].values()
+        for talk in talks
+    ]
+    assert len(talks) == 300
+    for talk in talks:
+        assert set(talk) >= C3VOC_EVENT_REQUIRED, talk["slug"]
+        assert all(isinstance(talk[key], str) for key in ("track", "subtitle", "logo")), talk
+        assert all(person["public_name"] and person["id"] for person in talk["persons"])
+
+
 def test_json_talks(client, demo_event):
     [day] = get_json(client)["schedule"]["conference"]["days"]
     talks = day["rooms"]["ML Art"]
@@ -310,11 +338,15 @@ def test_json_talks(client, demo_event):
         "url": f"http://127.0.0.1:8000/events/{SLUG}/talks/neural-cellular-automata/",
         "title": "Differentiable Self-Organisation with Neural Cellular Automata",
         "subtitle": "",
-        "track": None,
+        "track": "",
         "type": "talk",
         "language": "en",
         "abstract": first["abstract"],
         "description": "",
+        "logo": "",
+        "recording_license": "",
+        "do_not_record": False,
+        "answers": [],
         "persons": [
             {
                 "id": Speaker.objects.get(slug="alexander-mordvintsev").pk,
