@@ -225,3 +225,7 @@ LOGGING = {
 # A bare view at /bench/baseline/ that `make bench` compares the pages with. Never
 # set in production: without it the URL does not exist.
 BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)
+
+# Names the release in the cache keys of pages and feeds (schedule.cache.release());
+# empty: a digest of the code, templates and static files, computed at start-up.
+RELEASE = env.str("RELEASE", default="")

@@ -23,6 +23,7 @@ an edit changes it and the next request asks for new keys.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -94,8 +95,35 @@ def bump(*event_ids) -> None:
     transaction.on_commit(lambda: _bump_now(event_ids))
 
 
+# What the cached HTML and feeds are made by: the templates, the code and the
+# static files (their hashed names are in the HTML).
+RELEASE_SOURCES = ("eventsite", "schedule", "accounts", "templates", "static")
+
+
+@functools.cache
+def release() -> str:
+    """The running release: ``settings.RELEASE`` or a digest of ``RELEASE_SOURCES``.
+
+    Part of every fragment and feed key, so that a deployment reads new keys and
+    never serves HTML made by the previous templates (or naming static files that
+    are gone). Version tokens are shared by all releases: an edit on a server of
+    either release during a rolling deployment refreshes both.
+    """
+    from django.conf import settings
+
+    if settings.RELEASE:
+        return settings.RELEASE
+    digest = hashlib.blake2b(digest_size=8)
+    for name in RELEASE_SOURCES:
+        root = settings.BASE_DIR / name
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+            digest.update(path.relative_to(settings.BASE_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def fragment_key(kind: str, *parts) -> str:
-    raw = ":".join(str(part) for part in parts)
+    raw = ":".join(str(part) for part in (release(), *parts))
     # Zone names and slugs are safe, but keys must stay short and memcached-clean.
     digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     return f"{PREFIX}:{kind}:{digest}"
@@ -260,7 +288,7 @@ def event_rooms(event) -> list:
 
 
 def bounds_key(event_id, version) -> str:
-    return f"{PREFIX}:bounds:{event_id}:{version}"
+    return f"{PREFIX}:bounds:{release()}:{event_id}:{version}"
 
 
 # ---------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def current_feed_version(event: Event) -> FeedVersion:
     """
     from . import cache as fragments
 
-    key = f"{fragments.PREFIX}:feed-version:{event.pk}:{fragments.version_of(event)}"
+    key = fragments.fragment_key("feed-version", event.pk, fragments.version_of(event))
     version = fragments.get_fragment(key)
     if version is None:
         version = feed_version(event)
@@ -121,8 +121,10 @@ def current_feed_version(event: Event) -> FeedVersion:
 
 def feed_cache_key(event: Event, kind: str, version: FeedVersion | None = None) -> str:
     """Cache key of one feed of ``event`` (``kind``: "ics", "xml", "json", "talk-<pk>")."""
+    from . import cache as fragments
+
     version = version or feed_version(event)
-    return f"eventsite:feed:{event.pk}:{kind}:{version.token}"
+    return f"eventsite:feed:{fragments.release()}:{event.pk}:{kind}:{version.token}"
 
 
 def cached_feed(event: Event, kind: str, build, version: FeedVersion | None = None) -> bytes:

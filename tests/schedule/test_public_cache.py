@@ -436,3 +436,56 @@ def test_signed_in_schedule_page_shows_waiting_messages(client, demo_event):
     assert response.redirect_chain[-1][0] == SCHEDULE
     assert "new address" in response.content.decode()
     assert "new address" not in client.get(SCHEDULE).content.decode()
+
+
+@pytest.fixture
+def next_release(settings):
+    """Start serving as another release (as after a deployment)."""
+
+    def switch(name):
+        settings.RELEASE = name
+        fragments.release.cache_clear()
+
+    yield switch
+    fragments.release.cache_clear()  # the settings fixture restores RELEASE
+
+
+def test_a_new_release_never_serves_the_previous_releases_pages(
+    client, demo_event, next_release, django_assert_num_queries
+):
+    feed = "/events/ml-art-datafest-2020/schedule.json"
+    warm(client, SCHEDULE, feed)
+    with django_assert_num_queries(0):
+        client.get(SCHEDULE)
+        client.get(feed)
+    next_release("next")
+    # Rendered afresh by the new templates and code: the cold queries again.
+    with django_assert_num_queries(COLD):
+        assert "Neural Cellular Automata" in client.get(SCHEDULE).content.decode()
+    with django_assert_num_queries(0):
+        client.get(SCHEDULE)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as rebuilt:
+        assert client.get(feed).status_code == 200
+    assert len(rebuilt) > 0  # the feed body too is built again
+
+
+def test_release_digest_follows_the_sources(settings, tmp_path):
+    settings.RELEASE = ""
+    fragments.release.cache_clear()
+    try:
+        assert fragments.release() == fragments.release()
+        first = fragments.release()
+        settings.BASE_DIR = tmp_path  # another checkout whose sources differ
+        for name in fragments.RELEASE_SOURCES:
+            (tmp_path / name).mkdir()
+        (tmp_path / "templates" / "page.html").write_text("<p>one</p>")
+        fragments.release.cache_clear()
+        second = fragments.release()
+        (tmp_path / "templates" / "page.html").write_text("<p>two</p>")
+        fragments.release.cache_clear()
+        assert len({first, second, fragments.release()}) == 3
+    finally:
+        fragments.release.cache_clear()
