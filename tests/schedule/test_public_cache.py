@@ -489,3 +489,17 @@ def test_release_digest_follows_the_sources(settings, tmp_path):
         assert len({first, second, fragments.release()}) == 3
     finally:
         fragments.release.cache_clear()
+
+
+def test_a_profile_only_its_owner_may_see_is_never_shared(client, demo_event):
+    owner = make_user("hidden-speaker@example.com")
+    make_speaker(name="Hidden Speaker", slug="hidden-speaker", user=owner)  # no public talk
+    curious = make_user("curious@example.com")
+    make_speaker(name="Curious Speaker", slug="curious", user=curious)  # same navigation
+    client.force_login(owner)
+    warm(client, "/speakers/hidden-speaker/", "/speakers/hidden-speaker/")
+    assert "Hidden Speaker" in client.get("/speakers/hidden-speaker/").content.decode()
+    other = Client()
+    other.force_login(curious)
+    assert other.get("/speakers/hidden-speaker/").status_code == 404
+    assert Client().get("/speakers/hidden-speaker/").status_code == 404
