@@ -149,7 +149,9 @@ def prepare(env, args):
     return re.search(r"SESSION=(\S+)", output).group(1)
 
 
-def start_gunicorn(env, args, log_path):
+def start_gunicorn(env, workers, port, log_path, seconds=60):
+    """gunicorn serving this checkout (``gunicorn.conf.py``) on 127.0.0.1:``port``,
+    returned once ``/healthz`` answers 200. Also used by tests/test_scale_out.py."""
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process in stop_gunicorn
     process = subprocess.Popen(
         [
@@ -159,9 +161,9 @@ def start_gunicorn(env, args, log_path):
             "--config",
             "gunicorn.conf.py",
             "--workers",
-            str(args.workers),
+            str(workers),
             "--bind",
-            f"127.0.0.1:{args.port}",
+            f"127.0.0.1:{port}",
             "eventsite.wsgi:application",
         ],
         cwd=BASE_DIR,
@@ -171,19 +173,23 @@ def start_gunicorn(env, args, log_path):
         start_new_session=True,
     )
     process.log = log
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + seconds
+    problem = f"did not answer within {seconds} s"
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
+            problem = f"exited with {process.returncode}"
+            break
         try:
-            status, _ = fetch(f"http://127.0.0.1:{args.port}/healthz")
+            status, _ = fetch(f"http://127.0.0.1:{port}/healthz")
         except OSError:
             time.sleep(0.2)
             continue
         if status == 200:
             return process
-        raise RuntimeError(f"/healthz answered {status}; see {log_path}")
-    raise RuntimeError(f"gunicorn did not answer within 30 s; see {log_path}")
+        problem = f"/healthz answered {status}"
+        break
+    stop_gunicorn(process)
+    raise RuntimeError(f"gunicorn {problem}; {log_path}:\n{Path(log_path).read_text()[-3000:]}")
 
 
 def stop_gunicorn(process):
@@ -436,7 +442,7 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     server = None
     try:
-        server = start_gunicorn(env, args, RESULTS / "gunicorn.log.tmp")
+        server = start_gunicorn(env, args.workers, args.port, RESULTS / "gunicorn.log.tmp")
         rows = measure(args, session_key, load)
     finally:
         stop_gunicorn(server)

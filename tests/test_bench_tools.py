@@ -138,3 +138,15 @@ def test_pyload_refuses_other_hosts():
     )
     assert result.returncode != 0
     assert "only loopback addresses may be loaded" in result.stderr
+
+
+def test_gunicorn_that_cannot_start_is_reported_with_its_log(run, tmp_path):
+    """An app that refuses to start (production without SECRET_KEY) fails fast and
+    says why, for `make bench` and the scale-out test alike."""
+    import os
+
+    env = {**os.environ, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1"}
+    env.pop("SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="exited with") as failure:
+        run.start_gunicorn(env, 1, 8199, tmp_path / "gunicorn.log", seconds=30)
+    assert "SECRET_KEY" in str(failure.value)

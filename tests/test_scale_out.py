@@ -7,13 +7,12 @@ The servers read the pytest-django test database, so the tests commit their data
 """
 
 import http.cookiejar
+import importlib.util
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -58,28 +57,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_until_healthy(process, base_url, log_path, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=5) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except (OSError, urllib.error.HTTPError):
-            time.sleep(0.2)
-    pytest.fail(f"gunicorn did not become healthy:\n{log_path.read_text()}")
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+def bench_run():
+    """bench/run.py, whose gunicorn start and stop this test shares."""
+    spec = importlib.util.spec_from_file_location("bench_run", BASE_DIR / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -115,38 +98,17 @@ def servers(django_db_setup, tmp_path_factory):
         check=True,
         timeout=300,
     )
+    gunicorn = bench_run()
     processes, urls = [], []
     try:
         for name in ("a", "b"):
             port = free_port()
-            log_path = tmp / f"gunicorn-{name}.log"
-            with open(log_path, "w") as log:
-                process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "--config",
-                        "gunicorn.conf.py",
-                        "--workers",
-                        "1",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "eventsite.wsgi:application",
-                    ],
-                    cwd=BASE_DIR,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            processes.append(process)
+            processes.append(gunicorn.start_gunicorn(env, 1, port, tmp / f"gunicorn-{name}.log"))
             urls.append(f"http://127.0.0.1:{port}")
-            wait_until_healthy(process, urls[-1], log_path)
         yield urls
     finally:
         for process in processes:
-            stop(process)
+            gunicorn.stop_gunicorn(process)
 
 
 class LoopbackCookiePolicy(http.cookiejar.DefaultCookiePolicy):
