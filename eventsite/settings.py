@@ -17,9 +17,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=True)
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+if not DEBUG and SECRET_KEY.strip() in ("", DEV_SECRET_KEY):
     # Sessions, password reset links and CSRF tokens are signed with this key:
-    # refuse to start in production with the public development key.
+    # refuse to start in production with the public development key or none.
     raise ImproperlyConfigured(
         "SECRET_KEY must be set when DEBUG=False: a long random string, e.g. the output of "
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."

@@ -65,8 +65,8 @@ def test_check_deploy_reports_nothing_with_production_settings():
 
 @pytest.mark.parametrize(
     "secret_key",
-    [None, "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"],
-    ids=["missing", "development-key"],
+    [None, "", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"],
+    ids=["missing", "empty", "development-key"],
 )
 def test_production_refuses_to_start_without_a_secret_key(secret_key):
     result = manage(production_env(SECRET_KEY=secret_key), "check")
