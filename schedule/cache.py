@@ -215,13 +215,15 @@ def compact_html(html: str) -> str:
     return _INDENT.sub("\n", html)
 
 
-def stored_fields(*models) -> tuple[list[str], str]:
+@functools.cache
+def stored_fields(*models) -> tuple[tuple[str, ...], str]:
     """The column names of ``models[0]`` and a digest of all the models' columns.
 
     Rows and objects kept in the cache are stored under keys holding the digest: a
     release that adds or removes a field reads new keys, never an old shape.
+    Computed once per process (on the request path of every event page).
     """
-    columns = [[field.attname for field in model._meta.concrete_fields] for model in models]
+    columns = [tuple(field.attname for field in model._meta.concrete_fields) for model in models]
     every = ":".join(
         f"{model.__name__}.{name}"
         for model, names in zip(models, columns, strict=True)
