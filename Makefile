@@ -9,17 +9,33 @@ PORT ?= 8000
 # gunicorn workers for `make serve`: 2 × cores + 1 unless set.
 WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc) + 1)))
 
-.PHONY: run test test-e2e lint format serve bench install chromium clean
+# Installs come from uv.lock (exact versions with hashes), made by uv, itself pinned.
+UV_VERSION := 0.13.9
+UV_DIR := .tools/uv-$(UV_VERSION)
+UV := $(UV_DIR)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+.PHONY: run test test-e2e lint format serve bench install upgrade lock-check chromium gettext messages clean
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,lint]'
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) 'uv==$(UV_VERSION)'
+
+# `--locked`: refuse to install when uv.lock does not match pyproject.toml.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --quiet --locked --all-extras --no-install-project --python $(PYTHON)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Newest versions inside pyproject.toml's ranges into uv.lock; then `make test`.
+upgrade: | $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+	@echo "uv.lock updated: run \`make test\`, then commit pyproject.toml and uv.lock together."
+
+# Fails when uv.lock and pyproject.toml disagree (CI runs it).
+lock-check: | $(UV)
+	$(UV) lock --check --python $(PYTHON)
 
 # Browser tests drive Debian's Chromium; never a browser download.
 chromium:
@@ -63,4 +79,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .tools staticfiles .pytest_cache .ruff_cache
