@@ -12,12 +12,11 @@ from django.views.generic import ListView, UpdateView
 from schedule.access import private_response, private_room_details, room_access
 from schedule.models import Registration, Room
 from schedule.timezones import get_zone, viewer_timezone_name
-from schedule.views.redirects import next_or
+from schedule.views.redirects import safe_next
 
 from .forms import ProfileForm
 
 
-@method_decorator(private_response(no_store=True), name="dispatch")
 @method_decorator(private_response(no_store=True), name="dispatch")
 class ProfileView(LoginRequiredMixin, UpdateView):
     """Name and time zone; also shows the secret personal calendar address."""
@@ -93,4 +92,4 @@ class EmailView(AllauthEmailView):
     "Send the verification mail again") goes back there with allauth's message."""
 
     def get_success_url(self):
-        return next_or(self.request, super().get_success_url())
+        return safe_next(self.request, super().get_success_url())

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.shortcuts import get_object_or_404, resolve_url
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_POST, require_safe
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import cache as fragments
 from .. import feeds, frab
 from ..models import Room, Talk
-from .redirects import next_or
+from .redirects import redirect_to_next
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 JSON_CONTENT_TYPE = "application/json"
@@ -137,4 +137,4 @@ def calendar_token_reset(request):
         "Your calendar feed has a new address. Calendars subscribed to the old one "
         "stop updating: subscribe again with the new address.",
     )
-    return redirect(next_or(request, resolve_url(settings.LOGIN_REDIRECT_URL)))
+    return redirect_to_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from ..access import access_context, has_verified_email, private_response, room_access
 from ..models import Event, JoinClick, Registration, Room
 from ..registration import RegistrationError, cancel, register
-from .redirects import next_or
+from .redirects import redirect_to_next
 
 
 @require_POST
@@ -26,23 +27,22 @@ def event_register(request, slug):
             {"event": event, "access": room_access(request.user, event)},
             status=403,
         )
-    back = next_or(request, event_url)
     if request.POST.get("action") == "cancel":
         try:
             result = cancel(request.user, event)
         except RegistrationError as error:
             messages.error(request, str(error))
-            return redirect(back)
+            return redirect_to_next(request, event_url)
         if result is None:
             messages.info(request, f"You had no registration for {event.name} to cancel.")
         else:
             messages.success(request, f"Your registration for {event.name} is cancelled.")
-        return redirect(back)
+        return redirect_to_next(request, event_url)
     try:
         result = register(request.user, event)
     except RegistrationError as error:
         messages.error(request, str(error))
-        return redirect(back)
+        return redirect_to_next(request, event_url)
     registration = result.registration
     if not result.changed:
         messages.info(request, f"You are already registered for {event.name}.")
@@ -57,7 +57,7 @@ def event_register(request, slug):
             f"{event.name} is full: you are on the waitlist. If a place frees up "
             "you get it automatically and we e-mail you.",
         )
-    return redirect(back)
+    return redirect_to_next(request, event_url)
 
 
 @private_response(no_store=True)
@@ -71,4 +71,4 @@ def room_join(request, slug, room):
     if not access.allowed or not room.join_url:
         return render(request, "schedule/join_refused.html", context, status=403)
     JoinClick.objects.create(user=request.user, room=room)
-    return redirect(room.join_url)
+    return HttpResponseRedirect(room.join_url)
