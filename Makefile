@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# settings.py makes SITE_URL (links in mails and feeds) from these unless it is set.
+export HOST PORT
 # gunicorn workers for `make serve`: 2 × cores + 1 unless set.
 WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc) + 1)))
 

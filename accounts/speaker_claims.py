@@ -164,20 +164,23 @@ def read_invite_token(token: str) -> tuple[Speaker, str]:
     return speaker, nonce
 
 
-def invite_url(token: str) -> str:
-    return absolute_url(reverse("speaker:invite", kwargs={"token": token}))
+def invite_url(token: str, request=None) -> str:
+    return absolute_url(reverse("speaker:invite", kwargs={"token": token}), request)
 
 
-def send_invite(speaker: Speaker) -> str:
-    """E-mail a fresh one-time invite link to the speaker's private address; return the URL."""
+def send_invite(speaker: Speaker, request=None) -> str:
+    """E-mail a fresh one-time invite link to the speaker's private address; return the URL.
+
+    The link is on the host the organiser's ``request`` came to, else on ``SITE_URL``.
+    """
     if not speaker.email:
         raise ValueError(f"{speaker} has no private e-mail address.")
-    url = invite_url(make_invite_token(speaker))
+    url = invite_url(make_invite_token(speaker), request)
     context = {
         "speaker": speaker,
         "url": url,
         "days": INVITE_MAX_AGE.days,
-        "SITE_URL": settings.SITE_URL,
+        "SITE_URL": absolute_url("", request),
     }
     subject = render_to_string("accounts/email/speaker_invite_subject.txt", context)
     send_mail(

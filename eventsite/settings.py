@@ -27,9 +27,12 @@ if not DEBUG and SECRET_KEY.strip() in ("", DEV_SECRET_KEY):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Absolute base URL used in e-mails, calendar feeds and canonical links when no
-# request is at hand (management commands, feeds built for the cache).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute base URL of links made outside a request: e-mails, calendar and schedule
+# feeds (cached for every visitor). Pages build theirs from the request. Unset, it is
+# where `make run` / `make serve` listen (HOST, PORT).
+SITE_URL = env.str(
+    "SITE_URL", default=f"http://{env.str('HOST', '127.0.0.1')}:{env.str('PORT', '8000')}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

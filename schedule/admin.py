@@ -463,7 +463,7 @@ class SpeakerAdmin(admin.ModelAdmin):
         change_url = reverse("admin:schedule_speaker_change", args=[speaker.pk])
         refusal = invite_refusal(speaker)
         if request.method == "POST" and refusal is None:
-            send_invite(speaker)
+            send_invite(speaker, request)
             self.message_user(
                 request,
                 f"Invite link sent to {speaker.email}. It works once, for "
@@ -490,7 +490,7 @@ class SpeakerAdmin(admin.ModelAdmin):
             if refusal:
                 self.message_user(request, f"No invite for {speaker}: {refusal}.", messages.WARNING)
                 continue
-            send_invite(speaker)
+            send_invite(speaker, request)
             sent.append(speaker.email)
         if sent:
             self.message_user(

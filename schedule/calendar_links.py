@@ -40,9 +40,10 @@ def talk_ics_path(talk) -> str:
     return reverse("schedule:talk-ics", kwargs={"slug": talk.event.slug, "talk": talk.slug})
 
 
-def personal_calendar_url(user) -> str:
+def personal_calendar_url(user, request=None) -> str:
     """The absolute URL of ``user``'s personal feed. Secret: show it to its owner only."""
-    return absolute_url(reverse("schedule:personal-ics", kwargs={"token": user.calendar_token}))
+    path = reverse("schedule:personal-ics", kwargs={"token": user.calendar_token})
+    return absolute_url(path, request)
 
 
 def webcal_url(url: str) -> str:

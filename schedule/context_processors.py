@@ -1,5 +1,3 @@
-from django.conf import settings
-
-
 def site(request):
-    return {"SITE_NAME": "Eventsite", "SITE_URL": settings.SITE_URL}
+    """The site's name, and its root as this request reached it (for absolute links)."""
+    return {"SITE_NAME": "Eventsite", "SITE_URL": f"{request.scheme}://{request.get_host()}"}

@@ -20,16 +20,19 @@ CANCELLED = "https://schema.org/EventCancelled"
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def absolute_url(path: str) -> str:
-    """A stable absolute URL from SITE_URL (not from the request's Host header)."""
+def absolute_url(path: str, request=None) -> str:
+    """``path`` as an absolute URL: on the request's own host and port when there is a
+    request (pages), else on ``SITE_URL`` (mails, feeds, anything cached for everyone)."""
+    if request is not None:
+        return request.build_absolute_uri(path)
     return f"{settings.SITE_URL}{path}"
 
 
-def media_url(field) -> str:
+def media_url(field, request=None) -> str:
     if not field:
         return ""
     url = field.url
-    return url if url.startswith(("http://", "https://")) else absolute_url(url)
+    return url if url.startswith(("http://", "https://")) else absolute_url(url, request)
 
 
 def description_text(text: str, words: int = 30) -> str:
@@ -54,8 +57,8 @@ def _location(event, url: str) -> dict:
     return {"@type": "VirtualLocation", "url": event.stream_url or url}
 
 
-def event_data(event) -> dict:
-    url = absolute_url(event.get_absolute_url())
+def event_data(event, request=None) -> dict:
+    url = absolute_url(event.get_absolute_url(), request)
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -70,7 +73,7 @@ def event_data(event) -> dict:
         "isAccessibleForFree": True,
     }
     if event.cover_image:
-        data["image"] = [media_url(event.cover_image)]
+        data["image"] = [media_url(event.cover_image, request)]
     organiser = _organisation(event.organiser_name, event.organiser_url)
     if organiser:
         data["organizer"] = organiser
@@ -82,8 +85,8 @@ def event_data(event) -> dict:
     return data
 
 
-def talk_data(talk, event) -> dict:
-    url = absolute_url(talk.get_absolute_url())
+def talk_data(talk, event, request=None) -> dict:
+    url = absolute_url(talk.get_absolute_url(), request)
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -99,10 +102,10 @@ def talk_data(talk, event) -> dict:
         "superEvent": {
             "@type": "Event",
             "name": event.name,
-            "url": absolute_url(event.get_absolute_url()),
+            "url": absolute_url(event.get_absolute_url(), request),
         },
         "performer": [
-            {"@type": "Person", "name": s.name, "url": absolute_url(s.get_absolute_url())}
+            {"@type": "Person", "name": s.name, "url": absolute_url(s.get_absolute_url(), request)}
             for s in talk.speaker_list
         ],
     }
@@ -110,5 +113,5 @@ def talk_data(talk, event) -> dict:
     if organiser:
         data["organizer"] = organiser
     if event.cover_image:
-        data["image"] = [media_url(event.cover_image)]
+        data["image"] = [media_url(event.cover_image, request)]
     return data

@@ -15,6 +15,6 @@ def webcal(url):
     return calendar_links.webcal_url(url)
 
 
-@register.simple_tag
-def personal_calendar_url(user):
-    return calendar_links.personal_calendar_url(user)
+@register.simple_tag(takes_context=True)
+def personal_calendar_url(context, user):
+    return calendar_links.personal_calendar_url(user, context.get("request"))

@@ -55,7 +55,7 @@ class HomeView(PrivatePageMixin, ListView):
         context["upcoming"] = [e for e in events if e.end >= now]
         context["live_ids"] = {e.pk for e in events if e.start <= now <= e.end}
         context["past"] = [e for e in events if e.end < now][::-1]
-        context["canonical_url"] = seo.absolute_url(self.request.path)
+        context["canonical_url"] = seo.absolute_url(self.request.path, self.request)
         return context
 
 
@@ -266,10 +266,10 @@ class EventDetailView(EventPageView):
             request, event, "landing-parts", zones, now, render_parts, keys=keys
         )
         context.update(
-            canonical_url=seo.absolute_url(event.get_absolute_url()),
+            canonical_url=seo.absolute_url(event.get_absolute_url(), request),
             description=event.tagline or seo.description_text(event.description),
-            og_image=seo.media_url(event.cover_image),
-            jsonld=seo.jsonld_script(seo.event_data(event)),
+            og_image=seo.media_url(event.cover_image, request),
+            jsonld=seo.jsonld_script(seo.event_data(event, request)),
         )
         return self.respond(request, event, context, keys, join_panel=True)
 
@@ -282,9 +282,9 @@ class EventScheduleView(EventPageView):
         now = self.now
 
         context.update(
-            canonical_url=seo.absolute_url(request.path),
+            canonical_url=seo.absolute_url(request.path, request),
             description=f"Schedule of {event.name}, {event.timezone_label}.",
-            og_image=seo.media_url(event.cover_image),
+            og_image=seo.media_url(event.cover_image, request),
         )
 
         def render_parts(talks):
@@ -339,7 +339,7 @@ class TalkDetailView(EventPageView):
                 "title": entry.talk.title,
                 "description": seo.description_text(entry.talk.abstract)
                 or f"A talk at {event.name}.",
-                "jsonld": str(seo.jsonld_script(seo.talk_data(entry.talk, event))),
+                "jsonld": str(seo.jsonld_script(seo.talk_data(entry.talk, event, request))),
                 "is_draft": entry.is_draft,
             }
 
@@ -350,8 +350,8 @@ class TalkDetailView(EventPageView):
         context.update(
             parts=parts,
             preview=context["preview"] or parts["is_draft"],
-            canonical_url=seo.absolute_url(request.path),
-            og_image=seo.media_url(event.cover_image),
+            canonical_url=seo.absolute_url(request.path, request),
+            og_image=seo.media_url(event.cover_image, request),
         )
         return self.respond(request, event, context, keys, join_panel=True)
 
@@ -402,9 +402,9 @@ class SpeakerDetailView(PrivatePageMixin, View):
             "speaker": speaker,
             "parts": parts,
             "preview": not speaker.has_public_talks,
-            "canonical_url": seo.absolute_url(speaker.get_absolute_url()),
+            "canonical_url": seo.absolute_url(speaker.get_absolute_url(), request),
             "description": speaker.headline or seo.description_text(speaker.bio),
-            "og_image": seo.media_url(speaker.photo),
+            "og_image": seo.media_url(speaker.photo, request),
         }
         if csrf_token:
             context["csrf_token"] = csrf_token

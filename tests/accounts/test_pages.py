@@ -291,9 +291,7 @@ def allauth_paths():
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 yield from walk(entry.url_patterns, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern) and entry.callback.__module__.startswith(
-                "allauth."
-            ):
+            elif isinstance(entry, URLPattern) and entry.callback.__module__.startswith("allauth."):
                 yield entry.name, prefix + str(entry.pattern)
 
     paths = {}

@@ -423,7 +423,7 @@ def test_event_page_has_title_description_canonical_og_and_jsonld(client, demo_e
         '<meta name="description" content="Artists who work with machine learning, '
         'live at Data Fest 2020">' in page
     )
-    canonical = f"{settings.SITE_URL}{LANDING}"
+    canonical = f"http://testserver{LANDING}"
     assert f'<link rel="canonical" href="{canonical}">' in page
     assert f'<meta property="og:url" content="{canonical}">' in page
     assert '<meta property="og:title" content="Machine Learning Art">' in page

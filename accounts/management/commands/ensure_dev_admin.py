@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if User.objects.filter(is_superuser=True).exists():
-            self.stdout.write("Admin: sign in at /admin/ with your superuser account.")
+            self.stdout.write(
+                f"Admin: sign in at {settings.SITE_URL}/admin/ with your superuser account."
+            )
             return
         if not settings.DEBUG:
             self.stdout.write(
@@ -31,6 +33,6 @@ class Command(BaseCommand):
             self.style.WARNING(
                 "\nCreated a local admin account (shown only this once):\n"
                 f"  e-mail:   {DEV_ADMIN_EMAIL}\n  password: {password}\n"
-                "  sign in at http://127.0.0.1:8000/admin/\n"
+                f"  sign in at {settings.SITE_URL}/admin/\n"
             )
         )
