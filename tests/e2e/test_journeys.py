@@ -394,3 +394,17 @@ def test_speaker_edit_with_preview_works_without_javascript(
     expect(page.locator(".speaker-preview")).to_have_count(0)
     shot(page, "saved")
     assert Speaker.objects.get(slug="evgeny-kashin").bio == bio
+
+
+def test_enter_in_a_field_saves_the_speaker_profile(new_page, live_server, user, e2e_demo_event):
+    from schedule.models import Speaker
+
+    Speaker.objects.filter(slug="evgeny-kashin").update(user=user)
+    page = new_page()
+    sign_in(page, user, live_server.url)
+    page.goto("/speaker/")
+    page.get_by_label("Headline / affiliation").fill("Curator, mlart.org")
+    page.get_by_label("Headline / affiliation").press("Enter")
+    expect(page.locator(".messages")).to_contain_text("Your speaker profile is saved")
+    expect(page.locator(".speaker-preview")).to_have_count(0)
+    assert Speaker.objects.get(slug="evgeny-kashin").headline == "Curator, mlart.org"
