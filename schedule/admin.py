@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
@@ -21,6 +22,8 @@ from accounts.speaker_forms import SpeakerPhotoForm, WebURLField
 from . import cache as page_cache
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
 from .timezones import get_zone, timezone_form_field
+
+LAST_ZONE_SESSION_KEY = "admin_last_event_zone"
 
 admin.site.site_header = "Eventsite back office"
 admin.site.site_title = "Eventsite admin"
@@ -120,6 +123,25 @@ class TalkAdminForm(LocalTimesForm):
         fields = "__all__"
         field_classes = {"event": EventChoiceField, "room": RoomChoiceField}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "room" in self.fields:
+            event_id = self._event_id()
+            if event_id is not None:
+                # The rooms of the talk's event only; a room of another event posted
+                # anyway is "not one of the available choices".
+                self.fields["room"].queryset = Room.objects.filter(event_id=event_id)
+
+    def _event_id(self):
+        """The event this form is about: posted, saved on the talk, or preselected."""
+        value = self.data.get("event") if self.is_bound else None
+        if value is None:
+            value = self.instance.event_id if self.instance.pk else self.initial.get("event")
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
     def zone_for_display(self):
         if self.instance.pk and self.instance.event_id:
             return self.instance.event
@@ -217,8 +239,17 @@ class EventAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_changeform_initial_data(self, request):
+        # A new event starts in the zone this organiser chose last, else the site's.
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault(
+            "timezone", request.session.get(LAST_ZONE_SESSION_KEY, settings.TIME_ZONE)
+        )
+        return initial
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        request.session[LAST_ZONE_SESSION_KEY] = obj.timezone
         if change and "capacity" in form.changed_data:
             # More places (or no limit any more): the waitlist moves up at once.
             _fill_free_places(self, request, obj)
