@@ -14,7 +14,6 @@ from functools import reduce
 from operator import or_
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
