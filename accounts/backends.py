@@ -1,27 +1,37 @@
-"""Authentication backends that load the user's speaker profile with the user.
+"""Authentication backends that load, with the user, what every page asks of them.
 
-The navigation shows "Speaker profile" to speakers on every page; loading the
-one-to-one link in the same query as the user keeps that free.
+The navigation shows "Speaker profile" to speakers, and the access rules ask
+whether the e-mail address is verified: the one query that loads the user for a
+request joins the speaker profile and answers the second question too.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
 
 
-class SpeakerJoinMixin:
+def users_for_requests():
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    return (
+        get_user_model()
+        ._default_manager.select_related("speaker")
+        .annotate(email_verified=Exists(verified))
+    )
+
+
+class RequestUserMixin:
     def get_user(self, user_id):
-        user_model = get_user_model()
-        try:
-            user = user_model._default_manager.select_related("speaker").get(pk=user_id)
-        except user_model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = users_for_requests().filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
-class EmailModelBackend(SpeakerJoinMixin, ModelBackend):
-    """Django's backend (the admin's login form)."""
+class EmailModelBackend(RequestUserMixin, ModelBackend):
+    """Django's backend (passwords checked by Django's forms)."""
 
 
-class EmailAllauthBackend(SpeakerJoinMixin, AllauthBackend):
+class EmailAllauthBackend(RequestUserMixin, AllauthBackend):
     """allauth's backend (the site's login form)."""

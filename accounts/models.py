@@ -1,8 +1,10 @@
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 
 from schedule.timezones import validate_timezone
 
@@ -78,6 +80,16 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
+
+    @cached_property
+    def email_verified(self) -> bool:
+        """The login address is verified (the access rules ask on every event page).
+
+        The authentication backends load it with the user, in the same query.
+        """
+        return EmailAddress.objects.filter(
+            user=self, email__iexact=self.email, verified=True
+        ).exists()
 
     def reset_calendar_token(self):
         self.calendar_token = new_calendar_token()

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from schedule.views import calendar_token_reset
-
 from . import views
 
 app_name = "accounts"
@@ -9,5 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("events/", views.MyEventsView.as_view(), name="my-events"),
-    path("calendar/reset/", calendar_token_reset, name="calendar-reset"),
+    path("calendar/reset/", views.calendar_token_reset, name="calendar-reset"),
 ]

@@ -2,17 +2,18 @@
 
 from allauth.account.views import EmailView as AllauthEmailView
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 from django.views.generic import ListView, UpdateView
 
 from schedule.access import private_response, private_room_details, room_access
-from schedule.models import Registration, Room
+from schedule.models import Registration
 from schedule.timezones import get_zone, viewer_timezone_name
-from schedule.views.redirects import safe_next
+from schedule.views.redirects import redirect_to_next, safe_next
 
 from .forms import ProfileForm
 
@@ -59,7 +60,7 @@ class MyEventsView(LoginRequiredMixin, ListView):
         return (
             Registration.objects.filter(user=self.request.user)
             .select_related("event")
-            .prefetch_related(Prefetch("event__rooms", queryset=Room.objects.order_by("position")))
+            .prefetch_related("event__rooms")
             .order_by("event__start")
         )
 
@@ -93,3 +94,16 @@ class EmailView(AllauthEmailView):
 
     def get_success_url(self):
         return safe_next(self.request, super().get_success_url())
+
+
+@login_required
+@require_POST
+def calendar_token_reset(request):
+    """Give the user's personal feed a new secret address; the old one becomes a 404."""
+    request.user.reset_calendar_token()
+    messages.success(
+        request,
+        "Your calendar feed has a new address. Calendars subscribed to the old one "
+        "stop updating: subscribe again with the new address.",
+    )
+    return redirect_to_next(request, reverse("accounts:profile"))

@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from .release import code_digest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -55,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "accounts.cached_auth.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -93,10 +95,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Names the release in the keys of cached pages, fragments and feeds; empty: a digest
+# of the code, templates and static files (eventsite/release.py).
+RELEASE = env.str("RELEASE", default="") or code_digest(BASE_DIR)
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://eventsite")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, without a new redis.Redis client per cache call.
+    # The same backend, but Redis is optional: errors are logged misses (eventsite/cache.py).
     CACHES["default"]["BACKEND"] = "eventsite.cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+    )
+# Pages, fragments and feeds: the same store, under the release (schedule/versions.py).
+CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": f"pages:{RELEASE}", "TIMEOUT": 24 * 3600}
 
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
 
@@ -228,7 +239,3 @@ LOGGING = {
 # A bare view at /bench/baseline/ that `make bench` compares the pages with. Never
 # set in production: without it the URL does not exist.
 BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)
-
-# Names the release in the cache keys of pages and feeds (schedule.cache.release());
-# empty: a digest of the code, templates and static files, computed at start-up.
-RELEASE = env.str("RELEASE", default="")

@@ -14,7 +14,7 @@ urlpatterns = [
     # allauth's page, going back to a safe ``next`` (before allauth's own route).
     path("accounts/email/", EmailView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
-    path("speaker/", include("accounts.speaker_urls")),
+    path("speaker/", include("schedule.speakers.urls")),
     path("", include("schedule.urls")),
 ]
 

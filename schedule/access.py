@@ -14,11 +14,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import wraps
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .cache import event_rooms
+from . import formats
 from .models import Event, Registration, Room
 
 ANONYMOUS = "anonymous"
@@ -63,38 +62,14 @@ class PrivateRoomDetails:
 
 
 def has_verified_email(user) -> bool:
-    """The user's login address is verified (cached on the user object)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_eventsite_verified_email", None)
-    if cached is None:
-        cached = EmailAddress.objects.filter(
-            user=user, email__iexact=user.email, verified=True
-        ).exists()
-        user._eventsite_verified_email = cached
-    return cached
+    """The user's login address is verified (``User.email_verified``, loaded with the user)."""
+    return bool(getattr(user, "is_authenticated", False) and user.email_verified)
 
 
 def registration_for(user, event: Event) -> Registration | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Registration.objects.filter(user=user, event=event).first()
-
-
-def reveal_time(event: Event) -> dt.datetime | None:
-    """When confirmed people see the links; None means "as soon as registered"."""
-    if not event.access_reveal_minutes:
-        return None
-    return event.reveal_at
-
-
-def duration_label(minutes: int) -> str:
-    """'30 minutes', '1 hour', '2 hours', '1 day', '8 days': whole units only."""
-    for size, unit in ((24 * 60, "day"), (60, "hour"), (1, "minute")):
-        if minutes % size == 0 and minutes >= size:
-            count = minutes // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{minutes} minutes"
 
 
 def room_access(user, event: Event, *, registration=_MISSING, now=None) -> RoomAccess:
@@ -133,12 +108,12 @@ def room_access(user, event: Event, *, registration=_MISSING, now=None) -> RoomA
             "You cancelled your registration. Register again to get the invite.",
             registration,
         )
-    reveal_at = reveal_time(event)
+    reveal_at = event.reveal_at
     if reveal_at is not None and now < reveal_at:
         return RoomAccess(
             NOT_YET,
             f"You are registered. The link appears "
-            f"{duration_label(event.access_reveal_minutes)} before the start.",
+            f"{formats.duration(event.access_reveal_minutes)} before the start.",
             registration,
             reveal_at,
         )
@@ -170,25 +145,20 @@ def access_context(request, event: Event, rooms=None, *, now=None) -> dict:
     a room's private fields. The view must also send the response through
     ``private_response``.
     """
-    from .registration import closed_message
-
     now = now or timezone.now()
     access = room_access(request.user, event, now=now)
-    registration_open = event.registration_is_open(now)
     if rooms is None:
-        rooms = event_rooms(event) if access.allowed else []
-    places_left = None
-    if event.capacity is not None and not access.is_registered:
-        places_left = max(event.capacity - event.registrations.confirmed().count(), 0)
+        rooms = event.rooms.all() if access.allowed else []
     return {
         "access": access,
         "registration": access.registration,
         "private_rooms": private_room_details(access, rooms),
-        "registration_open": registration_open,
-        "registration_closed_message": "" if registration_open else closed_message(event, now),
+        "registration_open": event.registration_is_open(now),
+        "registration_closed_message": event.registration_closed_message(now),
         "event_is_past": event.is_past(now),
         "event_path": event.get_absolute_url(),
-        "places_left": places_left,
+        "places_left": None if access.is_registered else event.free_places(),
+        "reveal_label": formats.moment(access.reveal_at, event.tzinfo) if access.reveal_at else "",
     }
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
-from accounts.speaker_claims import INVITE_MAX_AGE, send_invite
-from accounts.speaker_forms import SpeakerPhotoForm, WebURLField
-
-from . import cache as page_cache
+from . import formats
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
+from .registration import promote_waitlisted
+from .speakers.claims import INVITE_MAX_AGE, send_invite
+from .speakers.forms import SpeakerPhotoForm, WebURLField
 from .timezones import get_zone, timezone_form_field
 
 LAST_ZONE_SESSION_KEY = "admin_last_event_zone"
@@ -30,12 +30,9 @@ admin.site.site_title = "Eventsite admin"
 admin.site.index_title = "Run your events"
 
 
-def local_time(event, value, fmt="%a %d %b %Y, %H:%M"):
+def local_time(event, value):
     """A datetime as organisers think of it: in the event's zone, with its abbreviation."""
-    if value is None:
-        return "–"
-    local = event.local(value)
-    return f"{local.strftime(fmt)} {local.strftime('%Z')}"
+    return "–" if value is None else formats.short_moment(value, event.tzinfo)
 
 
 # ---------------------------------------------------------------------------
@@ -290,11 +287,10 @@ class EventAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _set_published(queryset, published):
-        event_ids = list(queryset.values_list("pk", flat=True))
-        updated = queryset.update(is_published=published, updated_at=timezone.now())
-        # update() sends no post_save: tell the page cache explicitly.
-        page_cache.bump(*event_ids)
-        return updated
+        # update() skips save(): the version, which names the cached pages, is raised here.
+        return queryset.update(
+            is_published=published, updated_at=timezone.now(), version=F("version") + 1
+        )
 
     @admin.action(description="Publish the selected events", permissions=["change"])
     def publish(self, request, queryset):
@@ -382,7 +378,7 @@ class TalkAdmin(admin.ModelAdmin):
 
     @admin.display(description="starts (event's zone)", ordering="start")
     def local_start_time(self, talk):
-        return local_time(talk.event, talk.start, "%d %b %Y %H:%M")
+        return local_time(talk.event, talk.start)
 
     @admin.display(description="speakers")
     def speaker_names(self, talk):
@@ -650,8 +646,6 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 def _fill_free_places(model_admin, request, event):
     """Apply the site's rule after an admin change that may free places."""
-    from .registration import promote_waitlisted
-
     promoted = promote_waitlisted(event)
     if promoted:
         names = ", ".join(registration.user.email for registration in promoted)

@@ -7,6 +7,6 @@ class ScheduleConfig(AppConfig):
     verbose_name = "Events and schedule"
 
     def ready(self):
-        from .cache import connect_signals
+        from . import versions
 
-        connect_signals()
+        versions.connect_signals()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from .markup import render_markdown
 from .models import Event, Room, Speaker, Talk, TalkSpeaker
 
 BIO = """\
@@ -78,19 +79,21 @@ def make_big_event(
         )
         for i in range(rooms)
     )
+    bios = [
+        BIO.format(name=f"Speaker {i}", slug=f"{prefix}-{i}", n=i) if long_texts else f"**Bio** {i}"
+        for i in range(speakers)
+    ]
+    # bulk_create() skips save(): the stored HTML is rendered here.
     speaker_objs = Speaker.objects.bulk_create(
         Speaker(
             name=f"Speaker {i}",
             slug=f"{prefix}-{i}",
             headline=f"Researcher at Lab {i % 17}",
-            bio=(
-                BIO.format(name=f"Speaker {i}", slug=f"{prefix}-{i}", n=i)
-                if long_texts
-                else f"**Bio** {i}"
-            ),
+            bio=bio,
+            bio_html=render_markdown(bio),
             website=f"https://speaker-{i}.example.org/",
         )
-        for i in range(speakers)
+        for i, bio in enumerate(bios)
     )
     per_day = -(-talks // (rooms * days))
     talk_objs = []
@@ -105,6 +108,7 @@ def make_big_event(
                 title=f"Big talk {i}",
                 slug=f"big-talk-{i}",
                 abstract=ABSTRACT.format(n=i) if long_texts else "",
+                abstract_html=render_markdown(ABSTRACT.format(n=i)) if long_texts else "",
                 start=talk_start,
                 end=talk_start + dt.timedelta(minutes=15),
                 state=Talk.State.PUBLISHED,
@@ -115,6 +119,9 @@ def make_big_event(
         TalkSpeaker(talk=talk, speaker=speaker_objs[i % speakers], position=0)
         for i, talk in enumerate(talk_objs)
     )
+    # Bulk inserts send no signals: say that the event changed (schedule/versions.py).
+    Event.objects.filter(pk=event.pk).bump_version()
+    event.refresh_from_db()
     return event
 
 

@@ -13,30 +13,28 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from .access import reveal_time
+from . import formats
 from .feeds import event_calendar
 from .models import Event, Registration
 from .seo import absolute_url
-from .timezones import abbreviation, get_zone
+from .timezones import get_zone
 
 
 def _talk_rows(event: Event, talks, zone):
     rows = []
     for talk in talks:
-        event_start = event.local(talk.start)
         row = {
             "talk": talk,
             "speakers": ", ".join(speaker.name for speaker in talk.speaker_list),
-            "event_time": f"{event_start:%H:%M} {abbreviation(talk.start, event.tzinfo)}",
+            "event_time": formats.clock(talk.start, event.tzinfo),
             "local_time": "",
             "url": absolute_url(talk.get_absolute_url()),
         }
         if zone is not None:
-            mine = timezone.localtime(talk.start, zone)
-            day = f"{mine:%a %d %b} " if mine.date() != event_start.date() else ""
-            row["local_time"] = f"{day}{mine:%H:%M} {abbreviation(talk.start, zone)}"
+            other_day = event.local(talk.start).date() != formats.local(talk.start, zone).date()
+            day = f"{formats.short_day(talk.start, zone)} " if other_day else ""
+            row["local_time"] = f"{day}{formats.clock(talk.start, zone)}"
         rows.append(row)
     return rows
 
@@ -49,7 +47,6 @@ def send_registration_confirmation(registration: Registration, *, promoted=False
     zone = get_zone(user.timezone)
     if zone is not None and zone.key == event.timezone:
         zone = None  # the event's zone is shown anyway
-    reveal = reveal_time(event)
     context = {
         "user": user,
         "event": event,
@@ -59,7 +56,10 @@ def send_registration_confirmation(registration: Registration, *, promoted=False
         "event_url": absolute_url(event.get_absolute_url()),
         "my_events_url": absolute_url(reverse("accounts:my-events")),
         "profile_url": absolute_url(reverse("accounts:profile")),
-        "reveal_minutes": event.access_reveal_minutes if reveal else 0,
+        "event_when": formats.moment(event.start, event.tzinfo),
+        "reveal_before": formats.duration(event.access_reveal_minutes)
+        if event.access_reveal_minutes
+        else "",
     }
     subject = (
         f"A place freed up: you are registered for {event.name}"

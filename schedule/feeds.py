@@ -2,8 +2,7 @@
 
 Public feeds (``event_calendar``, ``talk_calendar`` and the frab exports in
 ``frab.py``) are built from public fields only, never from a room's join URL or
-instructions, and cached per event under a key that changes whenever the event,
-its talks, rooms or speakers change (``feed_cache_key``).
+instructions, and cached under the event's version (``feed_key``).
 
 The personal feed (``personal_calendar``) is built per request for the owner of a
 calendar token. It adds a room's join URL and instructions to a talk only when
@@ -13,25 +12,22 @@ calendar token. It adds a room's join URL and instructions to a talk only when
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.core.cache import caches
 from django.utils import timezone
 
 from .access import PrivateRoomDetails, private_room_details, room_access
 from .markup import plain_text
-from .models import Event, Registration, Room, Talk, TalkSpeaker
+from .models import Event, Registration, Talk
 from .seo import absolute_url
 
 PRODID = "-//Eventsite//Eventsite schedule 1.0//EN"
 # Bump when the output of any feed changes shape, so that cached copies are rebuilt.
-FEED_FORMAT = 1
+FEED_FORMAT = 2
 FEED_CACHE_SECONDS = 24 * 60 * 60
 # How often calendar apps should poll (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 REFRESH_INTERVAL = dt.timedelta(hours=1)
@@ -43,103 +39,18 @@ def site_host() -> str:
 
 
 # ---------------------------------------------------------------------------
-# Cache version
+# Cache
 
 
-@dataclass(frozen=True)
-class FeedVersion:
-    """What the feeds of one event depend on, as a digest and a Last-Modified time."""
-
-    token: str
-    last_modified: dt.datetime
+def feed_key(event: Event, kind: str) -> str:
+    """Names one public feed of ``event`` as it is now (``kind``: "ics", "xml", "json",
+    "talk-<pk>"): the event's version, and the base of the links inside."""
+    return f"feed:{FEED_FORMAT}:{kind}:{event.pk}:{event.version}:{settings.SITE_URL}"
 
 
-def _per_event(model, event_lookup: str, expression):
-    """A correlated subquery: ``expression`` over ``model`` rows of the outer event."""
-    return Subquery(
-        model.objects.filter(**{event_lookup: OuterRef("pk")})
-        .order_by()
-        .values(event_lookup)
-        .annotate(value=expression)
-        .values("value")
-    )
-
-
-def feed_version(event: Event) -> FeedVersion:
-    """The current version of ``event``'s feeds, in one query.
-
-    Latest change and row count of the event's talks, rooms and speaker links, and
-    the latest change of their speakers: an edit bumps an ``updated_at``, a deletion
-    lowers a count. Correct without signals; a per-event version kept by signals
-    can replace the query later without changing callers.
-    """
-    row = (
-        Event.objects.filter(pk=event.pk)
-        .annotate(
-            talks_changed=_per_event(Talk, "event", Max("updated_at")),
-            talk_count=_per_event(Talk, "event", Count("pk")),
-            rooms_changed=_per_event(Room, "event", Max("updated_at")),
-            room_count=_per_event(Room, "event", Count("pk")),
-            speakers_changed=_per_event(TalkSpeaker, "talk__event", Max("speaker__updated_at")),
-            speaker_link_count=_per_event(TalkSpeaker, "talk__event", Count("pk")),
-        )
-        .values(
-            "updated_at",
-            "talks_changed",
-            "talk_count",
-            "rooms_changed",
-            "room_count",
-            "speakers_changed",
-            "speaker_link_count",
-        )
-        .first()
-    ) or {"updated_at": event.updated_at}
-    source = repr((FEED_FORMAT, settings.SITE_URL, event.pk, sorted(row.items())))
-    changes = [row[name] for name in ("updated_at", "talks_changed", "rooms_changed")]
-    changes.append(row.get("speakers_changed"))
-    last_modified = max(value for value in changes if value is not None)
-    return FeedVersion(hashlib.sha256(source.encode()).hexdigest()[:32], last_modified)
-
-
-def current_feed_version(event: Event) -> FeedVersion:
-    """``feed_version()`` without its query while the event's cache version holds.
-
-    Every change the query sees (the event, its talks, rooms, speaker links and
-    speakers, through the model signals of ``schedule.cache``) replaces the event's
-    version token, so the answer is kept under that token, in this process's
-    memory and the shared cache.
-    """
-    from . import cache as fragments
-
-    key = fragments.fragment_key("feed-version", event.pk, fragments.version_of(event))
-    version = fragments.get_fragment(key)
-    if version is None:
-        version = feed_version(event)
-        fragments.set_fragment(key, version)
-    return version
-
-
-def feed_cache_key(event: Event, kind: str, version: FeedVersion | None = None) -> str:
-    """Cache key of one feed of ``event`` (``kind``: "ics", "xml", "json", "talk-<pk>")."""
-    from . import cache as fragments
-
-    version = version or feed_version(event)
-    return f"eventsite:feed:{fragments.release()}:{event.pk}:{kind}:{version.token}"
-
-
-def cached_feed(event: Event, kind: str, build, version: FeedVersion | None = None) -> bytes:
-    """The cached body of a public feed, built by ``build()`` on a miss."""
-    from . import cache as fragments
-
-    key = feed_cache_key(event, kind, version)
-    body = fragments.local.get(key)  # the key holds the version: never stale
-    if body is None:
-        body = cache.get(key)
-        if body is None:
-            body = build()
-            cache.set(key, body, FEED_CACHE_SECONDS)
-        fragments.local.set(key, body)
-    return body
+def cached_feed(event: Event, kind: str, build) -> bytes:
+    """The body of a public feed, built by ``build()`` when the cache does not hold it."""
+    return caches["pages"].get_or_set(feed_key(event, kind), build, FEED_CACHE_SECONDS)
 
 
 # ---------------------------------------------------------------------------
@@ -165,7 +76,7 @@ def talk_description(talk: Talk, private: PrivateRoomDetails | None = None, word
         if private.join_instructions:
             join.append(private.join_instructions)
         parts.append("\n".join(join))
-    abstract = plain_text(talk.abstract, words)
+    abstract = plain_text(talk.abstract_html, words)
     if abstract:
         parts.append(abstract)
     speakers = ", ".join(speaker.name for speaker in talk.speaker_list)

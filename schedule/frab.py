@@ -70,7 +70,7 @@ def _talk(talk: Talk) -> dict:
         "track": "",
         "type": "talk",
         "language": talk.language,
-        "abstract": plain_text(talk.abstract),
+        "abstract": plain_text(talk.abstract_html),
         "description": "",
         # Required by the c3voc JSON schema; frab and pretalx send these values
         # when they know nothing more.

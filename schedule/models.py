@@ -11,11 +11,53 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from .timezones import abbreviation, get_zone, validate_timezone
+from . import formats
+from .markup import MAX_LENGTH, render_markdown, validate_markdown
+from .timezones import get_zone, validate_timezone
+
+
+def can_preview(user) -> bool:
+    """Staff see what is not public yet (unpublished events, draft talks) as a preview."""
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+def markdown_field(verbose_name=None, **kwargs):
+    """A Markdown source of at most ``markup.MAX_LENGTH`` characters (its HTML is stored
+    beside it, in a field named ``<name>_html``)."""
+    kwargs.setdefault("blank", True)
+    kwargs.setdefault("max_length", MAX_LENGTH)
+    return models.TextField(verbose_name, validators=[validate_markdown], **kwargs)
+
+
+def html_field():
+    return models.TextField(blank=True, editable=False)
+
+
+class StoredHTML:
+    """``obj.<name>`` is the HTML stored in ``obj.<field>``, safe for templates: it was
+    rendered and cleaned by ``markup.render_markdown`` when the object was saved."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        return mark_safe(getattr(obj, self.field))  # noqa: S308 - sanitised when saved
+
+
+def markdown_length_constraint(name: str, model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(name), MAX_LENGTH), name=f"{model}_{name}_length"
+    )
+
 
 # ---------------------------------------------------------------------------
 # Events
@@ -26,16 +68,12 @@ class EventQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def visible_to(self, user):
-        """Published events, plus unpublished ones for staff (shown as a preview)."""
-        if user is not None and user.is_authenticated and user.is_staff:
-            return self.all()
-        return self.published()
+        """Published events, plus unpublished ones for those who may preview them."""
+        return self.all() if can_preview(user) else self.published()
 
-    def upcoming(self, now=None):
-        return self.filter(end__gte=now or timezone.now()).order_by("start")
-
-    def past(self, now=None):
-        return self.filter(end__lt=now or timezone.now()).order_by("-start")
+    def bump_version(self):
+        """Mark these events changed: their cached pages and feeds are rebuilt."""
+        return self.update(version=F("version") + 1)
 
 
 class Event(models.Model):
@@ -47,9 +85,11 @@ class Event(models.Model):
     tagline = models.CharField(
         max_length=300, blank=True, help_text="One line shown under the name and in link previews."
     )
-    description = models.TextField(
-        blank=True, help_text="The goal of the event, in Markdown. Shown on the event page."
+    description = markdown_field(
+        help_text="The goal of the event, in Markdown. Shown on the event page."
     )
+    description_html = html_field()
+    description_rendered = StoredHTML("description_html")
     festival_name = models.CharField(
         "festival", max_length=200, blank=True, help_text="Parent event, e.g. Data Fest 2020."
     )
@@ -96,6 +136,12 @@ class Event(models.Model):
         help_text="Registered people see the join links this long before the start; "
         "0 = as soon as they register.",
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Increased by any change of the event, its rooms, talks or speakers: "
+        "names its cached pages and feeds (schedule/versions.py).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,11 +161,26 @@ class Event(models.Model):
                 | Q(registration_closes__gt=models.F("registration_opens")),
                 name="event_registration_closes_after_opens",
             ),
+            markdown_length_constraint("description", "event"),
         ]
         indexes = [models.Index(fields=["is_published", "start"], name="event_published_start")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description)
+        changing = not self._state.adding
+        if changing:
+            # Counted in the database: a copy loaded before another change never
+            # writes an older number back (schedule/versions.py).
+            self.version = F("version") + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "description_html", "version"}
+        super().save(*args, **kwargs)
+        if changing:
+            self.refresh_from_db(fields=["version"])
 
     def get_absolute_url(self):
         return reverse("schedule:event-detail", kwargs={"slug": self.slug})
@@ -156,8 +217,7 @@ class Event(models.Model):
     @property
     def timezone_label(self):
         """ "Europe/Moscow (MSK)": the zone and its abbreviation at the event's start; "UTC"."""
-        moment = self.start or timezone.now()
-        short = abbreviation(moment, self.tzinfo)
+        short = formats.zone_abbreviation(self.start or timezone.now(), self.tzinfo)
         return self.timezone if short == self.timezone else f"{self.timezone} ({short})"
 
     def day_bounds(self):
@@ -182,9 +242,29 @@ class Event(models.Model):
         opens, closes = self.registration_window()
         return (opens is None or opens <= now) and now < closes
 
+    def registration_closed_message(self, now=None) -> str:
+        """Why registration is closed, for the person who tried: "" while it is open."""
+        now = now or timezone.now()
+        if self.registration_is_open(now):
+            return ""
+        if self.is_past(now):
+            return "Registration is closed: this event has ended."
+        opens, _ = self.registration_window()
+        if opens and now < opens:
+            return f"Registration opens on {formats.moment(opens, self.tzinfo)}."
+        return "Registration is closed."
+
+    def free_places(self) -> int | None:
+        """Confirmed places still free (never below 0); None when there is no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.registrations.confirmed().count(), 0)
+
     @property
     def reveal_at(self):
-        """When registered people start to see the join links."""
+        """When confirmed people see the join links; None means "as soon as registered"."""
+        if not self.access_reveal_minutes:
+            return None
         return self.start - dt.timedelta(minutes=self.access_reveal_minutes)
 
 
@@ -214,7 +294,7 @@ class Room(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["event", "position", "name"]
+        ordering = ["position", "name", "pk"]
         verbose_name = "room"
         verbose_name_plural = "rooms"
         constraints = [
@@ -259,19 +339,15 @@ def speaker_photo_path(instance, filename):
 class SpeakerQuerySet(models.QuerySet):
     def with_public_talks_flag(self):
         """Annotate ``has_public_talks``: a published talk at a published event."""
-        public_talks = TalkSpeaker.objects.filter(
-            speaker=models.OuterRef("pk"),
-            talk__state=Talk.State.PUBLISHED,
-            talk__event__is_published=True,
-        )
+        public_talks = TalkSpeaker.objects.public().filter(speaker=models.OuterRef("pk"))
         return self.annotate(has_public_talks=models.Exists(public_talks))
 
     def visible_to(self, user):
         """Speakers with a public talk; staff see all, a speaker sees their own profile."""
         speakers = self.with_public_talks_flag()
+        if can_preview(user):
+            return speakers
         if user is not None and user.is_authenticated:
-            if user.is_staff:
-                return speakers
             return speakers.filter(Q(has_public_talks=True) | Q(user=user))
         return speakers.filter(has_public_talks=True)
 
@@ -287,7 +363,9 @@ class Speaker(models.Model):
         blank=True,
         help_text="e.g. Research scientist at Google",
     )
-    bio = models.TextField(blank=True, help_text="Markdown. Links and emphasis are kept.")
+    bio = markdown_field(help_text="Markdown. Links and emphasis are kept.")
+    bio_html = html_field()
+    bio_rendered = StoredHTML("bio_html")
     photo = models.ImageField(upload_to=speaker_photo_path, blank=True, help_text="400×400.")
     photo_small = models.ImageField(upload_to=speaker_photo_path, blank=True, editable=False)
     website = models.URLField(
@@ -351,9 +429,17 @@ class Speaker(models.Model):
         ordering = ["name"]
         verbose_name = "speaker"
         verbose_name_plural = "speakers"
+        constraints = [markdown_length_constraint("bio", "speaker")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = render_markdown(self.bio)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "bio_html"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("schedule:speaker-detail", kwargs={"slug": self.slug})
@@ -381,9 +467,7 @@ class TalkQuerySet(models.QuerySet):
         return self.filter(state__in=[Talk.State.PUBLISHED, Talk.State.CANCELLED])
 
     def visible_to(self, user):
-        if user is not None and user.is_authenticated and user.is_staff:
-            return self.all()
-        return self.public()
+        return self.all() if can_preview(user) else self.public()
 
     def for_schedule(self):
         """Rooms and ordered speakers loaded up front: a constant number of queries."""
@@ -404,7 +488,9 @@ class Talk(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
     title = models.CharField(max_length=300)
     slug = models.SlugField(help_text="Part of the address, unique within the event.")
-    abstract = models.TextField(blank=True, help_text="Markdown.")
+    abstract = markdown_field(help_text="Markdown.")
+    abstract_html = html_field()
+    abstract_rendered = StoredHTML("abstract_html")
     room = models.ForeignKey(
         Room,
         on_delete=models.PROTECT,
@@ -443,6 +529,7 @@ class Talk(models.Model):
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="talk_end_after_start"
             ),
+            markdown_length_constraint("abstract", "talk"),
         ]
         indexes = [
             models.Index(fields=["event", "state", "start"], name="talk_event_state_start"),
@@ -453,11 +540,12 @@ class Talk(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.abstract_html = render_markdown(self.abstract)
         if self.pk:
             self.sequence += 1
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "sequence", "updated_at"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "abstract_html", "sequence", "updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -493,10 +581,10 @@ class Talk(models.Model):
                 .first()
             )
             if clash:
-                local = event.local(clash.start) if event else clash.start
+                local = formats.clock(clash.start, event.tzinfo if event else dt.UTC)
                 errors.setdefault("start", []).append(
                     f"“{clash.title}” is already published in {self.room} at "
-                    f"{local:%H:%M}; two published talks cannot overlap in one room."
+                    f"{local}; two published talks cannot overlap in one room."
                 )
         if errors:
             raise ValidationError(errors)
@@ -519,10 +607,18 @@ class Talk(models.Model):
         return self.state == self.State.CANCELLED
 
 
+class TalkSpeakerQuerySet(models.QuerySet):
+    def public(self):
+        """Links to published talks at published events: what public pages show."""
+        return self.filter(talk__state=Talk.State.PUBLISHED, talk__event__is_published=True)
+
+
 class TalkSpeaker(models.Model):
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="talk_speakers")
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="talk_links")
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TalkSpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

@@ -1,68 +1,54 @@
 """The programme of an event as pages show it: talks with their times in the
 viewer's zones, "live now" / "up next" markers, and the schedule grid by day and room.
 
-Markers depend on the moment of the request. They change only at a few instants
-(a talk starts, its live Q&A ends, the up-next window opens, the event ends), so
-``now_bucket()`` numbers the stretch of time between two such instants; a cached
-fragment keyed by that number stays correct without expiring on a timer.
+``Programme`` loads nothing until a template asks: pages read it inside
+``{% cache %}`` fragments keyed on ``Programme.key``, so a cached page never
+queries the talks.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.utils import dateformat
+from django.utils import translation
 
+from . import formats
 from .models import Talk
 from .timezones import TimeLabel, ZoneView
 
 # "Up next" is shown for the next talk when it starts within this time.
 UP_NEXT_WINDOW = dt.timedelta(hours=6)
+# How long a fragment is kept: a day, or two minutes while its markers change by the minute.
+FRAGMENT_SECONDS = 24 * 60 * 60
+LIVE_FRAGMENT_SECONDS = 2 * 60
 
 
-def load_talks(event, user=None) -> list[Talk]:
-    """Talks of ``event`` that ``user`` may see, rooms and speakers loaded (2 queries)."""
-    talks = list(event.talks.visible_to(user).for_schedule())
-    for talk in talks:
-        talk.event = event  # the same object the view already holds
-    return talks
+def is_live(talk: Talk, now: dt.datetime) -> bool:
+    return talk.state == Talk.State.PUBLISHED and talk.start <= now < talk.qa_end
 
 
-def _is_on_air(talk: Talk) -> bool:
-    return talk.state == Talk.State.PUBLISHED
-
-
-def boundaries(event, talks) -> list[float]:
-    """Sorted instants (timestamps) at which a marker or the past/upcoming state changes."""
-    points = {event.start.timestamp(), event.end.timestamp()}
-    for talk in talks:
-        if _is_on_air(talk):
-            points.update(
-                (
-                    (talk.start - UP_NEXT_WINDOW).timestamp(),
-                    talk.start.timestamp(),
-                    talk.qa_end.timestamp(),
-                )
-            )
-    return sorted(points)
-
-
-def now_bucket(points: list[float], now: dt.datetime) -> int:
-    return bisect.bisect_right(points, now.timestamp())
-
-
-def markers(talks, now: dt.datetime) -> tuple[set[int], set[int]]:
-    """(ids of talks live now, ids of talks up next)."""
-    live = {t.pk for t in talks if _is_on_air(t) and t.start <= now < t.qa_end}
-    upcoming = [t for t in talks if _is_on_air(t) and t.start > now]
+def up_next(talks, now: dt.datetime) -> set[int]:
+    """Ids of the published talks that start next, within ``UP_NEXT_WINDOW``."""
+    upcoming = [t for t in talks if t.state == Talk.State.PUBLISHED and t.start > now]
     if not upcoming:
-        return live, set()
+        return set()
     first = min(t.start for t in upcoming)
     if first - now > UP_NEXT_WINDOW:
-        return live, set()
-    return live, {t.pk for t in upcoming if t.start == first}
+        return set()
+    return {t.pk for t in upcoming if t.start == first}
+
+
+def marker_moment(event, now: dt.datetime) -> str:
+    """What of ``now`` the markers depend on: "before" the event's days come near,
+    "after" they are long over, else the minute (when a talk can start or end)."""
+    first, last = event.day_bounds()
+    if now < first - UP_NEXT_WINDOW:
+        return "before"
+    if now >= last + dt.timedelta(days=1) and event.is_past(now):
+        return "after"
+    return f"{now:%Y%m%d%H%M}"
 
 
 @dataclass
@@ -70,13 +56,16 @@ class TalkEntry:
     talk: Talk
     when: TimeLabel  # the start: "16:00 MSK"
     span: TimeLabel  # start and end: "16:00–16:40 MSK"
-    speakers: list
     is_live: bool = False
     is_next: bool = False
 
     @property
+    def speakers(self) -> list:
+        return self.talk.speaker_list
+
+    @property
     def is_cancelled(self) -> bool:
-        return self.talk.state == Talk.State.CANCELLED
+        return self.talk.is_cancelled
 
     @property
     def is_draft(self) -> bool:
@@ -88,26 +77,21 @@ class TalkEntry:
 
     @property
     def day_label(self) -> str:
-        return day_label(self.when.local)
+        return formats.day(self.when.local)
 
 
 def entries(talks, zones: ZoneView, now: dt.datetime) -> list[TalkEntry]:
-    live, upcoming = markers(talks, now)
+    following = up_next(talks, now)
     return [
         TalkEntry(
             talk=talk,
             when=zones.label(talk.start),
             span=zones.range_label(talk.start, talk.end),
-            speakers=talk.speaker_list,
-            is_live=talk.pk in live,
-            is_next=talk.pk in upcoming,
+            is_live=is_live(talk, now),
+            is_next=talk.pk in following,
         )
         for talk in talks
     ]
-
-
-def day_label(day: dt.datetime) -> str:
-    return dateformat.format(day, "l j F Y")
 
 
 @dataclass
@@ -127,22 +111,97 @@ class ScheduleDay:
         return self.date.isoformat()
 
 
-def schedule_days(talk_entries: list[TalkEntry], zones: ZoneView) -> tuple[list, list]:
-    """(rooms, days): rows by start time, one cell per room so rooms line up in columns."""
-    rooms = sorted({e.talk.room for e in talk_entries}, key=lambda r: (r.position, r.name, r.pk))
-    column = {room.pk: index for index, room in enumerate(rooms)}
-    days: dict[dt.date, ScheduleDay] = {}
-    rows: dict[tuple, ScheduleRow] = {}
-    for entry in sorted(talk_entries, key=lambda e: (e.talk.start, column[e.talk.room_id])):
-        local = entry.when.local
-        day = days.get(local.date())
-        if day is None:
-            day = days[local.date()] = ScheduleDay(local.date(), day_label(local))
-        row = rows.get((local.date(), entry.talk.start))
-        if row is None:
-            row = rows[(local.date(), entry.talk.start)] = ScheduleRow(
-                zones.label(entry.talk.start), [(room, []) for room in rooms]
-            )
-            day.rows.append(row)
-        row.cells[column[entry.talk.room_id]][1].append(entry)
-    return rooms, list(days.values())
+class Programme:
+    """The talks of one event as one viewer sees them, loaded on first use.
+
+    ``preview``: the viewer may see drafts (``models.can_preview``); they are then
+    listed, under keys of their own.
+    """
+
+    def __init__(self, event, zones: ZoneView, now: dt.datetime, *, preview: bool = False):
+        self.event, self.zones, self.now, self.preview = event, zones, now, preview
+        self.moment = marker_moment(event, now)
+
+    @property
+    def key(self) -> str:
+        """Everything the fragments depend on (the release is the cache's key prefix)."""
+        parts = [
+            self.event.pk,
+            self.event.version,
+            self.moment,
+            self.zones.cache_key,
+            translation.get_language(),
+            "preview" if self.preview else "public",
+        ]
+        return ":".join(str(part) for part in parts)
+
+    @property
+    def seconds(self) -> int:
+        """How long to keep a fragment made from it."""
+        return FRAGMENT_SECONDS if self.moment in ("before", "after") else LIVE_FRAGMENT_SECONDS
+
+    @cached_property
+    def talks(self) -> list[Talk]:
+        talks = self.event.talks.public() if not self.preview else self.event.talks.all()
+        talks = list(talks.for_schedule())
+        for talk in talks:
+            talk.event = self.event  # the object the view holds: no query for it
+        return talks
+
+    def entry(self, talk: Talk) -> TalkEntry:
+        """One talk's entry without loading the others ("up next" asks the database)."""
+        is_next = (
+            talk.state == Talk.State.PUBLISHED
+            and self.now < talk.start <= self.now + UP_NEXT_WINDOW
+            and not self.event.talks.published()
+            .filter(start__gt=self.now, start__lt=talk.start)
+            .exists()
+        )
+        return TalkEntry(
+            talk=talk,
+            when=self.zones.label(talk.start),
+            span=self.zones.range_label(talk.start, talk.end),
+            is_live=is_live(talk, self.now),
+            is_next=is_next,
+        )
+
+    @cached_property
+    def entries(self) -> list[TalkEntry]:
+        return entries(self.talks, self.zones, self.now)
+
+    @cached_property
+    def rooms(self) -> list:
+        """The rooms that have talks, in room order."""
+        used = {talk.room_id for talk in self.talks}
+        return [room for room in self.event.rooms.all() if room.pk in used]
+
+    @property
+    def multi_room(self) -> bool:
+        return len(self.rooms) > 1
+
+    @property
+    def has_live_qa(self) -> bool:
+        return any(t.live_qa_minutes for t in self.talks if not t.is_cancelled)
+
+    @property
+    def recordings(self) -> list[TalkEntry]:
+        return [entry for entry in self.entries if entry.talk.recording_url]
+
+    @cached_property
+    def days(self) -> list[ScheduleDay]:
+        """Rows by start time, one cell per room, so that rooms line up in columns."""
+        column = {room.pk: index for index, room in enumerate(self.rooms)}
+        days: dict[dt.date, ScheduleDay] = {}
+        rows: dict[tuple, ScheduleRow] = {}
+        for entry in sorted(self.entries, key=lambda e: (e.talk.start, column[e.talk.room_id])):
+            date = entry.when.local.date()
+            day = days.get(date)
+            if day is None:
+                day = days[date] = ScheduleDay(date, formats.day(date))
+            row = rows.get((date, entry.talk.start))
+            if row is None:
+                cells = [(room, []) for room in self.rooms]
+                row = rows[(date, entry.talk.start)] = ScheduleRow(entry.when, cells)
+                day.rows.append(row)
+            row.cells[column[entry.talk.room_id]][1].append(entry)
+        return list(days.values())

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .access import has_verified_email
+from .emails import send_registration_confirmation
 from .models import Event, Registration
 
 Status = Registration.Status
@@ -47,25 +47,8 @@ class RegistrationResult:
         return self.registration.status
 
 
-def closed_message(event: Event, now=None) -> str:
-    now = now or timezone.now()
-    if event.is_past(now):
-        return "Registration is closed: this event has ended."
-    opens, closes = event.registration_window()
-    if opens and now < opens:
-        local = event.local(opens)
-        return f"Registration opens on {local:%d %B %Y at %H:%M} ({event.timezone_label})."
-    return "Registration is closed."
-
-
 def _locked_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
-
-
-def _has_free_place(event: Event) -> bool:
-    if event.capacity is None:
-        return True
-    return event.registrations.confirmed().count() < event.capacity
 
 
 def register(user, event: Event, *, now=None) -> RegistrationResult:
@@ -76,7 +59,7 @@ def register(user, event: Event, *, now=None) -> RegistrationResult:
     ``RegistrationClosed`` with a message for the person.
     """
     now = now or timezone.now()
-    if not has_verified_email(user):
+    if not user.email_verified:
         raise VerificationRequired("Verify your e-mail address to register.")
     with transaction.atomic():
         event = _locked_event(event)
@@ -84,8 +67,8 @@ def register(user, event: Event, *, now=None) -> RegistrationResult:
         if registration is not None and registration.status != Status.CANCELLED:
             return RegistrationResult(registration, changed=False)
         if not event.registration_is_open(now):
-            raise RegistrationClosed(closed_message(event, now))
-        status = Status.CONFIRMED if _has_free_place(event) else Status.WAITLISTED
+            raise RegistrationClosed(event.registration_closed_message(now))
+        status = Status.CONFIRMED if event.free_places() != 0 else Status.WAITLISTED
         if registration is None:
             try:
                 with transaction.atomic():
@@ -137,11 +120,9 @@ def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
         event = _locked_event(event)
         if event.is_past(now):
             return []
-        free = None
-        if event.capacity is not None:
-            free = event.capacity - event.registrations.confirmed().count()
-            if free <= 0:
-                return []
+        free = event.free_places()
+        if free == 0:
+            return []
         waiting = event.registrations.waitlisted().select_related("user", "event")
         waiting = waiting.order_by("created_at", "pk")
         if free is not None:
@@ -155,8 +136,6 @@ def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
 
 
 def _send_confirmation_on_commit(registration: Registration, *, promoted=False):
-    from .emails import send_registration_confirmation
-
     transaction.on_commit(
         lambda: send_registration_confirmation(registration, promoted=promoted), robust=True
     )

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pytz
 from django.core.exceptions import ValidationError
 
+from . import formats
+
 TZ_COOKIE = "tz"
 COMMON_TIMEZONES = frozenset(pytz.common_timezones)
 
@@ -50,11 +52,6 @@ def get_zone(name) -> ZoneInfo | None:
 
 def timezone_choices():
     return [(name, name.replace("_", " ")) for name in pytz.common_timezones]
-
-
-def abbreviation(value: dt.datetime, zone: ZoneInfo) -> str:
-    """Short name of the zone at that moment: "MSK", "EDT", or "+05" style offsets."""
-    return value.astimezone(zone).strftime("%Z")
 
 
 def city_name(zone_name: str) -> str:
@@ -145,11 +142,6 @@ class ZoneView:
         """Part of a fragment cache key: everything that changes the rendered times."""
         return f"{self.mode}:{self.viewer_zone_name or ''}"
 
-    def for_event(self, event_zone_name: str) -> ZoneView:
-        """The same viewer looking at another event (speaker pages list several)."""
-        viewer = self.viewer_zone_name if self.viewer_zone_name != event_zone_name else None
-        return ZoneView(event_zone_name, viewer, self.mode if viewer else EVENT_MODE)
-
     def localtime(self, value: dt.datetime) -> dt.datetime:
         return value.astimezone(self.primary_zone)
 
@@ -164,12 +156,12 @@ class ZoneView:
         # A weekday where the other zone's date differs: "16:00–02:00 Sun in Tokyo".
         text = f"{there:%H:%M}"
         if there.date() != here.date():
-            text += f" {there:%a}"
+            text += f" {formats.weekday(there)}"
         if end is not None:
             end_there = end.astimezone(zone)
             text += f"–{end_there:%H:%M}"
             if end_there.date() != there.date():
-                text += f" {end_there:%a}"
+                text += f" {formats.weekday(end_there)}"
         return f"{text} {_zone_suffix(name)}"
 
     def label(self, value: dt.datetime) -> TimeLabel:
@@ -177,7 +169,7 @@ class ZoneView:
         local = self.localtime(value)
         return TimeLabel(
             iso=local.isoformat(),
-            text=f"{local:%H:%M} {local:%Z}",
+            text=formats.clock(value, self.primary_zone),
             other=self._other(value, None),
             local=local,
         )
@@ -185,26 +177,22 @@ class ZoneView:
     def range_label(self, start: dt.datetime, end: dt.datetime) -> TimeLabel:
         """ "16:00–16:40 MSK", other "09:00–09:40 in New York"."""
         local = self.localtime(start)
-        local_end = self.localtime(end)
         return TimeLabel(
             iso=local.isoformat(),
-            text=f"{local:%H:%M}–{local_end:%H:%M} {local:%Z}",
+            text=formats.clock_range(start, end, self.primary_zone),
             other=self._other(start, end),
             local=local,
         )
+
+    def day_span(self, start: dt.datetime, end: dt.datetime) -> str:
+        """The days of ``start``–``end`` on the first zone's calendar: "Sunday 6 December 2026"
+        in Auckland for an evening in Moscow."""
+        return formats.day_span(start, end, self.primary_zone)
 
     @property
     def viewer_label(self) -> str:
         """ "America/New York": the viewer's zone as people read it."""
         return (self.viewer_zone_name or "").replace("_", " ")
-
-
-def zone_request_key(request) -> str:
-    """What in the request decides its ZoneView, for any event (a cache key part)."""
-    choice = request.GET.get("tz", "")
-    if choice not in (EVENT_MODE, VIEWER_MODE) and not is_valid_timezone(choice):
-        choice = ""
-    return f"{choice}:{viewer_timezone_name(request) or ''}"
 
 
 def zone_view_for(request, event_zone_name: str) -> ZoneView:

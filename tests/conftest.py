@@ -1,18 +1,17 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
-from schedule import cache as fragments
 from schedule.demo import load_demo
 from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
-    fragments.local.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
-    fragments.local.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -1,7 +1,11 @@
-"""Small presentation helpers for the public pages: dates, avatars."""
+"""Small presentation helpers for the public pages: dates, avatars (text from ``formats``)."""
+
+import datetime as dt
 
 from django import template
-from django.utils import dateformat
+
+from schedule import formats
+from schedule.timezones import get_zone
 
 register = template.Library()
 
@@ -11,23 +15,27 @@ AVATAR_TONES = 6
 @register.filter
 def event_dates(event):
     """ "Saturday 19 September 2020", "1–3 July 2030", "30 June – 2 July 2030"."""
-    start, end = event.local_start, event.local_end
-    if start.date() == end.date():
-        return dateformat.format(start, "l j F Y")
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{dateformat.format(end, 'j F Y')}"
-    if start.year == end.year:
-        return f"{dateformat.format(start, 'j F')} – {dateformat.format(end, 'j F Y')}"
-    return f"{dateformat.format(start, 'j F Y')} – {dateformat.format(end, 'j F Y')}"
+    return formats.day_span(event.start, event.end, event.tzinfo)
 
 
 @register.filter
 def event_hours(event):
     """ "16:00–19:00 MSK" for a one-day event, "from 10:00 MSK" otherwise."""
-    start, end = event.local_start, event.local_end
-    if start.date() == end.date():
-        return f"{start:%H:%M}–{end:%H:%M} {start:%Z}"
-    return f"from {start:%H:%M} {start:%Z}"
+    if event.local_start.date() == event.local_end.date():
+        return formats.clock_range(event.start, event.end, event.tzinfo)
+    return f"from {formats.clock(event.start, event.tzinfo)}"
+
+
+@register.filter
+def moment(value, zone_name):
+    """{{ when|moment:"Europe/Moscow" }}: "Saturday 19 September 2020, 16:00 MSK"."""
+    return formats.moment(value, get_zone(zone_name) or dt.UTC) if value else ""
+
+
+@register.filter
+def short_moment(value, zone_name):
+    """{{ when|short_moment:user.timezone }}: "Sat 19 Sep, 16:00 MSK"."""
+    return formats.short_moment(value, get_zone(zone_name) or dt.UTC) if value else ""
 
 
 @register.filter
@@ -49,6 +57,4 @@ def avatar_tone(speaker):
 @register.filter
 def duration(minutes):
     """A number of minutes in words: '30 minutes', '2 hours', '8 days'."""
-    from schedule.access import duration_label
-
-    return duration_label(int(minutes))
+    return formats.duration(int(minutes))

@@ -1,7 +1,6 @@
 """Views of the schedule app, one module per area."""
 
 from .feeds import (
-    calendar_token_reset,
     event_ics,
     personal_ics,
     schedule_json,
@@ -23,7 +22,6 @@ __all__ = [
     "HomeView",
     "SpeakerDetailView",
     "TalkDetailView",
-    "calendar_token_reset",
     "event_ics",
     "personal_ics",
     "event_register",

@@ -121,7 +121,7 @@ def test_talk_admin_1600_stores_1300_utc_and_shows_1600(client, superuser, demo_
     assert 'value="16:00:00"' in page or 'value="16:00"' in page
     assert "Europe/Moscow (MSK)" in page
     listing = client.get(reverse("admin:schedule_talk_changelist")).content.decode()
-    assert "19 Sep 2020 16:00 MSK" in listing
+    assert "Sat 19 Sep 2020, 16:00 MSK" in listing
 
 
 def test_talk_admin_overlap_is_a_form_error(client, superuser, demo_event):

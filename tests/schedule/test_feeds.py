@@ -239,7 +239,7 @@ def test_schedule_page_links_to_every_feed(client, demo_event):
         assert f'<link rel="alternate" type="{content_type}"' in head
         assert f'href="{path}"' in head
         assert f'<a href="{path}" type="{content_type}">' in html
-    assert f'href="webcal://127.0.0.1:8000/events/{SLUG}/schedule.ics"' in html
+    assert f'href="webcal://testserver/events/{SLUG}/schedule.ics"' in html
 
 
 # ---------------------------------------------------------------------------
@@ -536,8 +536,6 @@ def test_unchanged_feed_answers_304(client, demo_event, name):
     assert again.status_code == 304
     assert again.content == b""
     assert again["ETag"] == first["ETag"]
-    since = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
-    assert since.status_code == 304
 
     edit(Talk.objects.get(slug="non-existent-designer"), title="Changed")
     changed = client.get(url, headers={"If-None-Match": first["ETag"]})
@@ -584,19 +582,19 @@ def test_cached_feed_is_rebuilt_after_any_change(client, demo_event, name):
     assert "ML Art 2020" in body()
 
 
-def test_cached_feed_costs_no_query(client, demo_event, django_assert_num_queries):
+def test_cached_feed_costs_one_query(client, demo_event, django_assert_num_queries):
     url = feed_url("schedule:event-ics")
     first = client.get(url).content
 
-    with django_assert_num_queries(0):  # the event and its feed version are cached
+    with django_assert_num_queries(1):  # the event, whose version names the cached body
         assert client.get(url).content == first
 
 
 def test_talk_ics_query_count(client, demo_event, django_assert_num_queries):
     url = reverse("schedule:talk-ics", kwargs={"slug": SLUG, "talk": "neural-cellular-automata"})
-    with django_assert_num_queries(4):  # talk with event, version, talk for_schedule, speakers
+    with django_assert_num_queries(3):  # talk with event, talk for_schedule, speakers
         first = client.get(url).content
-    with django_assert_num_queries(1):  # the talk with its event; the version is cached
+    with django_assert_num_queries(1):  # the talk with its event, whose version names the body
         assert client.get(url).content == first
 
 
@@ -611,11 +609,11 @@ def test_event_in_utc_has_utc_times_and_no_vtimezone(client):
 
 
 BUILD_QUERIES = {
-    # event, version, talks (with rooms and events), speakers
-    "schedule:event-ics": 4,
-    # event, version, talks, speakers, rooms
-    "schedule:event-xml": 5,
-    "schedule:event-json": 5,
+    # event (with its version), talks (with rooms and events), speakers
+    "schedule:event-ics": 3,
+    # event, talks, speakers, rooms
+    "schedule:event-xml": 4,
+    "schedule:event-json": 4,
 }
 
 
@@ -801,7 +799,7 @@ def test_reset_token_makes_the_old_url_404(client, demo_event, user):
 def test_reset_token_ignores_an_offsite_next(client, user):
     client.force_login(user)
     response = client.post(reverse("accounts:calendar-reset"), {"next": "https://evil.example/"})
-    assert response["Location"] == reverse("schedule:home")
+    assert response["Location"] == reverse("accounts:profile")
 
 
 def test_reset_token_needs_sign_in_post_and_csrf(user):
@@ -829,7 +827,7 @@ def test_calendar_feed_panel_shows_the_feed_url_and_reset_form(user):
         "includes/calendar_feed_panel.html", {"user": user, "request": request}, request=request
     )
 
-    feed = f"127.0.0.1:8000/calendar/{user.calendar_token}.ics"
+    feed = f"testserver/calendar/{user.calendar_token}.ics"
     assert f'value="http://{feed}"' in html
     assert f'href="webcal://{feed}"' in html
     assert f'action="{reverse("accounts:calendar-reset")}"' in html

@@ -3,9 +3,10 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.test import RequestFactory
 
-from schedule.timezones import ZoneView, zone_request_key, zone_view_for
+from schedule.timezones import ZoneView, zone_view_for
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 START = dt.datetime(2020, 9, 19, 16, 0, tzinfo=MOSCOW)
@@ -55,4 +56,31 @@ def test_request_choices():
     request = rf.get("/", {"tz": "Mars/Base"})
     request.COOKIES["tz"] = "../../etc/passwd"
     assert zone_view_for(request, "Europe/Moscow") == ZoneView("Europe/Moscow")
-    assert zone_request_key(request) == ":"
+    assert zone_view_for(request, "Europe/Moscow").cache_key == "event:"
+
+
+# --- The page header reads the viewer's own dates --------------------------------------
+
+SATURDAY = dt.date(2026, 12, 5)
+
+
+@pytest.mark.parametrize(
+    ("zone", "days", "hours"),
+    [
+        ("Pacific/Auckland", "Sunday 6 December 2026", "02:00–05:00 NZDT"),
+        ("Pacific/Kiritimati", "Sunday 6 December 2026", "03:00–06:00 +14"),
+        ("Pacific/Honolulu", "Saturday 5 December 2026", "03:00–06:00 HST"),
+        ("Asia/Tokyo", "5–6 December 2026", "22:00–01:00 JST"),
+        ("Europe/Moscow", "Saturday 5 December 2026", "16:00–19:00 MSK"),
+    ],
+)
+@pytest.mark.django_db
+def test_header_shows_the_viewers_own_dates(client, zone, days, hours):
+    from schedule.demo import load_demo
+
+    event, _ = load_demo(SATURDAY)
+    for url in (event.get_absolute_url(), f"{event.get_absolute_url()}schedule/"):
+        page = client.get(url, {"tz": zone}).content.decode()
+        header = page[page.index("<h1") : page.index("</header>", page.index("<h1"))]
+        assert f">{days}</time>" in header, (url, header)
+        assert hours in header, (url, header)

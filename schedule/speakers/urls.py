@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import speaker_views
+from . import views as speaker_views
 
 app_name = "speaker"
 

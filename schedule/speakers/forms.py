@@ -2,13 +2,13 @@
 
 from django import forms
 
-from schedule.images import (
+from ..images import (
     PhotoRejected,
     delete_replaced_files,
     process_photo,
     store_speaker_photo,
 )
-from schedule.models import Speaker, validate_web_url
+from ..models import Speaker, validate_web_url
 
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 

@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from schedule.models import Speaker
-from schedule.seo import absolute_url
+from ..models import Speaker
+from ..seo import absolute_url
 
 INVITE_SALT = "eventsite.speaker-invite"
 INVITE_MAX_AGE = dt.timedelta(days=7)
@@ -181,10 +181,10 @@ def send_invite(speaker: Speaker, request=None) -> str:
         "days": INVITE_MAX_AGE.days,
         "SITE_URL": absolute_url("", request),
     }
-    subject = render_to_string("accounts/email/speaker_invite_subject.txt", context)
+    subject = render_to_string("schedule/email/speaker_invite_subject.txt", context)
     send_mail(
         " ".join(subject.split()),
-        render_to_string("accounts/email/speaker_invite_message.txt", context),
+        render_to_string("schedule/email/speaker_invite_message.txt", context),
         None,
         [speaker.email],
     )

@@ -2,7 +2,7 @@
 
 Every editing view works on ``request.user``'s own profile (there is no speaker
 id in the URLs), so nobody can reach anyone else's. Claim rules live in
-``accounts.speaker_claims``.
+``schedule.speakers.claims``.
 """
 
 from django.contrib import messages
@@ -12,9 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schedule.markup import render_markdown
-
-from .speaker_claims import (
+from ..markup import render_markdown
+from .claims import (
     ClaimRefused,
     InviteInvalid,
     claim_speaker,
@@ -23,7 +22,7 @@ from .speaker_claims import (
     speakers_matching,
     verified_emails,
 )
-from .speaker_forms import SpeakerProfileForm
+from .forms import SpeakerProfileForm
 
 
 @never_cache
@@ -51,7 +50,7 @@ def speaker_profile(request):
         form = SpeakerProfileForm(instance=speaker)
     return render(
         request,
-        "accounts/speaker_profile.html",
+        "schedule/speakers/profile.html",
         {
             "form": form,
             "speaker": speaker,
@@ -66,7 +65,7 @@ def _claim_page(request, error=None, status=200):
     matching = list(speakers_matching(request.user))
     return render(
         request,
-        "accounts/speaker_claim.html",
+        "schedule/speakers/claim.html",
         {
             "claimable": [speaker for speaker in matching if speaker.user_id is None],
             "taken": [speaker for speaker in matching if speaker.user_id is not None],
@@ -100,7 +99,7 @@ def speaker_invite(request, token):
     try:
         speaker, nonce = read_invite_token(token)
     except InviteInvalid as problem:
-        return render(request, "accounts/speaker_invite.html", {"error": str(problem)}, status=400)
+        return render(request, "schedule/speakers/invite.html", {"error": str(problem)}, status=400)
     error = None
     if request.method == "POST":
         try:
@@ -114,7 +113,7 @@ def speaker_invite(request, token):
         error = "Your account already manages a speaker profile."
     return render(
         request,
-        "accounts/speaker_invite.html",
+        "schedule/speakers/invite.html",
         {"speaker": speaker, "error": error},
         status=403 if error else 200,
     )
