@@ -72,12 +72,11 @@ def _talk(talk: Talk) -> dict:
         "language": talk.language,
         "abstract": plain_text(talk.abstract),
         "description": "",
-        # Required by the c3voc JSON schema; frab and pretalx send these values
-        # when they know nothing more.
+        # What frab and pretalx send when they know nothing more. Only keys the c3voc
+        # JSON schema lists: it allows no other (it once required "answers", now refuses it).
         "logo": "",
         "recording_license": "",
         "do_not_record": False,
-        "answers": [],
         "persons": [
             {"id": speaker.pk, "guid": str(person_guid(speaker)), "public_name": speaker.name}
             for speaker in talk.speaker_list

@@ -288,32 +288,81 @@ def test_json_conference(client, demo_event):
     assert list(day["rooms"]) == ["ML Art"]
 
 
-# What the c3voc JSON schema (validator/json/schema.json of voc/schedule) requires;
-# it allows no other top-level key than these two.
-C3VOC_TOP_LEVEL = {"$schema", "schedule"}
-C3VOC_EVENT_REQUIRED = {
-    "abstract", "answers", "attachments", "date", "description", "do_not_record",
-    "duration", "guid", "id", "language", "links", "logo", "persons",
-    "recording_license", "room", "slug", "start", "subtitle", "title", "track", "type",
-    "url",
+# Facts copied from the c3voc JSON schema: validator/json/schema.json of the GitHub
+# repository voc/schedule, branch master, commit 0a403ee5239e0f7883b539a0e05e08f42b737ecb
+# (2026-06-27). Each object allows only the keys it lists ("additionalProperties": false).
+C3VOC_TOP_LEVEL = {"allowed": {"$schema", "generator", "schedule"}, "required": {"schedule"}}
+C3VOC_CONFERENCE = {
+    "allowed": {
+        "acronym", "colors", "days", "daysCount", "description", "end", "keywords", "logo",
+        "meta", "rooms", "start", "time_zone_name", "timeslot_duration", "title", "tracks",
+        "url",
+    },
+    "required": {"acronym", "days", "daysCount", "end", "start", "timeslot_duration", "title"},
 }  # fmt: skip
+C3VOC_DAY = {"allowed": {"date", "day_end", "day_start", "index", "rooms"}}
+C3VOC_DAY["required"] = C3VOC_DAY["allowed"]
+C3VOC_EVENT = {
+    "allowed": {
+        "abstract", "attachments", "code", "date", "description", "do_not_record",
+        "do_not_stream", "duration", "end", "feedback_url", "guid", "id", "language", "links",
+        "logo", "origin_url", "persons", "recording_license", "room", "slug", "start",
+        "subtitle", "title", "track", "type", "url",
+    },
+    "required": {
+        "abstract", "date", "duration", "guid", "id", "language", "links", "persons", "room",
+        "slug", "start", "subtitle", "title", "track", "type", "url",
+    },
+}  # fmt: skip
+C3VOC_ROOM = {
+    "allowed": {
+        "assembly", "capacity", "description", "features", "guid", "name", "slug",
+        "stream_id", "type", "url",
+    },
+    "required": {"guid", "name"},
+}  # fmt: skip
+C3VOC_REFERENCE = {"allowed": {"title", "type", "url"}, "required": {"url"}}  # links, attachments
+# A person must be exactly one of these ("oneOf"): frab's (our kind) or pretalx's.
+C3VOC_FRAB_PERSON_REQUIRED = {"id", "public_name"}
+C3VOC_PRETALX_PERSON_REQUIRED = {"name"}
 
 
-def test_json_has_what_the_c3voc_schema_requires(client):
-    data = get_json(client, make_big_event().slug)
-    assert set(data) == C3VOC_TOP_LEVEL
-    assert {"base_url", "conference", "version"} <= set(data["schedule"])
+def assert_keys(item, facts):
+    assert facts["required"] <= set(item) <= facts["allowed"], (
+        f"missing {facts['required'] - set(item)}, not allowed {set(item) - facts['allowed']}"
+    )
+
+
+def test_json_keys_are_the_ones_the_c3voc_schema_allows(client):
+    event = make_big_event()
+    Talk.objects.filter(event=event, slug="big-talk-0").update(
+        teaser_url="https://video.example/teaser", recording_url="https://video.example/rec"
+    )
+    data = get_json(client, event.slug)
+
+    assert_keys(data, C3VOC_TOP_LEVEL)
+    assert {"conference", "version"} <= set(data["schedule"])
+    assert "rooms" not in data["schedule"]  # the schema forbids it there: rooms: false
+    conference = data["schedule"]["conference"]
+    assert_keys(conference, C3VOC_CONFERENCE)
+    for room in conference["rooms"]:
+        assert_keys(room, C3VOC_ROOM)
+    for day in conference["days"]:
+        assert_keys(day, C3VOC_DAY)
     talks = [
-        talk
-        for day in data["schedule"]["conference"]["days"]
-        for talks in day["rooms"].values()
-        for talk in talks
+        talk for day in conference["days"] for talks in day["rooms"].values() for talk in talks
     ]
     assert len(talks) == 300
     for talk in talks:
-        assert set(talk) >= C3VOC_EVENT_REQUIRED, talk["slug"]
+        assert_keys(talk, C3VOC_EVENT)
         assert all(isinstance(talk[key], str) for key in ("track", "subtitle", "logo")), talk
-        assert all(person["public_name"] and person["id"] for person in talk["persons"])
+        for reference in talk["links"] + talk["attachments"]:
+            assert_keys(reference, C3VOC_REFERENCE)
+        for person in talk["persons"]:
+            assert set(person) >= C3VOC_FRAB_PERSON_REQUIRED
+            assert not set(person) >= C3VOC_PRETALX_PERSON_REQUIRED, person
+            assert person["public_name"] and isinstance(person["id"], int)
+    assert {link["title"] for talk in talks for link in talk["links"]} == {"Teaser", "Recording"}
 
 
 def test_json_talks(client, demo_event):
@@ -346,7 +395,6 @@ def test_json_talks(client, demo_event):
         "logo": "",
         "recording_license": "",
         "do_not_record": False,
-        "answers": [],
         "persons": [
             {
                 "id": Speaker.objects.get(slug="alexander-mordvintsev").pk,
