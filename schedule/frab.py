@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -27,6 +28,8 @@ XML_CONTENT_TYPE = "application/vnd.c3voc.schedule+xml"
 JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "Eventsite"  # named in the XML's <generator>; that JSON schema has no place for it
 TIMESLOT = "00:05"
+# frab cuts its talk slugs to this length, at a word boundary.
+SLUG_LENGTH = 240
 # Characters XML 1.0 cannot carry; a pasted abstract may hold them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -37,9 +40,52 @@ def hours_minutes(value: dt.timedelta) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+# Cyrillic (Russian, Ukrainian, Belarusian) in Latin letters, for slugs; accents are
+# dropped after it (é → e), and letters of other scripts have no ASCII form.
+_TRANSLITERATION = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэґіў", "abvgdeziyklmnoprstufyegiu", strict=True)),
+        **{"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch"},
+        **{"ъ": "", "ь": "", "ю": "yu", "я": "ya", "є": "ye", "ї": "yi"},
+        **{"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"},
+    }
+)
+
+
+def slug_words(text: str) -> str:
+    """``text`` as lower-case ASCII words joined by underscores; "" when none is left."""
+    text = unicodedata.normalize("NFC", text).lower().translate(_TRANSLITERATION)
+    text = unicodedata.normalize("NFKD", text)  # é: e and an accent, dropped below
+    return re.sub(r"[^a-z0-9]+", "_", text.encode("ascii", "ignore").decode()).strip("_")
+
+
 def acronym(event: Event) -> str:
-    """The slug in the form the schema asks for: lower case, underscores."""
-    return event.slug.lower().replace("-", "_")
+    """The event's slug as the schema's acronym: lower case, underscores, 4+ characters.
+
+    A shorter slug gets the event's year: "ai" gives "ai_2030".
+    """
+    words = slug_words(event.slug)
+    if len(words) < 4:
+        words = "_".join(filter(None, [words, f"{event.local_start.year:04d}"]))
+    return words
+
+
+def talk_slug(talk: Talk) -> str:
+    """frab's slug of a talk: acronym, id and title words, ``ml_art_2020-12-a_designer``.
+
+    The XML schema wants 4+ characters after the acronym's hyphen and the JSON schema
+    a letter or digit at the end: a title with no usable words (all Chinese, say, or
+    "X" of talk 7) gives way to the words of the talk's address slug, then to "talk".
+    """
+    for words in (slug_words(talk.title), slug_words(talk.slug), "talk"):
+        if words and len(f"{talk.pk}-{words}") >= 4:
+            break
+    prefix = f"{acronym(talk.event)}-{talk.pk}-"
+    room = SLUG_LENGTH - len(prefix)
+    if len(words) > room:
+        cut = words[: room + 1]
+        words = cut.rsplit("_", 1)[0] if "_" in cut else cut[:room]
+    return prefix + words
 
 
 def person_guid(speaker) -> uuid.UUID:
@@ -63,7 +109,7 @@ def _talk(talk: Talk) -> dict:
         "start": f"{start:%H:%M}",
         "duration": hours_minutes(talk.duration),
         "room": talk.room.name,
-        "slug": talk.slug,
+        "slug": talk_slug(talk),
         "url": absolute_url(talk.get_absolute_url()),
         "title": talk.title,
         "subtitle": "",

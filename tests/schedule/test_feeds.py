@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
@@ -13,9 +14,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from schedule import frab
 from schedule.calendar_links import google_calendar_url, webcal_url
 from schedule.demo import JOIN_URL
-from schedule.models import Registration, Room, Speaker, Talk
+from schedule.models import Event, Registration, Room, Speaker, Talk
 from tests.factories import (
     make_big_event,
     make_event,
@@ -258,6 +260,18 @@ def get_xml(client, slug=SLUG):
     return ET.fromstring(response.content)
 
 
+def demo_frab_slugs():
+    """The demo's talks in start order, in the frab form: acronym, talk id, title words."""
+    ids = dict(Talk.objects.filter(event__slug=SLUG).values_list("slug", "pk"))
+    return [
+        f"ml_art_datafest_2020-{ids['neural-cellular-automata']}-differentiable_self"
+        "_organisation_with_neural_cellular_automata",
+        f"ml_art_datafest_2020-{ids['non-existent-designer']}-a_non_existent_designer_with"
+        "_real_satisfied_customers",
+        f"ml_art_datafest_2020-{ids['neural-network-art-gallery']}-the_neural_network_art_gallery",
+    ]
+
+
 def test_json_conference(client, demo_event):
     data = get_json(client)
     schedule = data["schedule"]
@@ -369,11 +383,7 @@ def test_json_talks(client, demo_event):
     [day] = get_json(client)["schedule"]["conference"]["days"]
     talks = day["rooms"]["ML Art"]
 
-    assert [talk["slug"] for talk in talks] == [
-        "neural-cellular-automata",
-        "non-existent-designer",
-        "neural-network-art-gallery",
-    ]
+    assert [talk["slug"] for talk in talks] == demo_frab_slugs()
     first = talks[0]
     model = Talk.objects.get(slug="neural-cellular-automata")
     assert first == {
@@ -383,7 +393,8 @@ def test_json_talks(client, demo_event):
         "start": "16:00",
         "duration": "00:40",
         "room": "ML Art",
-        "slug": "neural-cellular-automata",
+        "slug": f"ml_art_datafest_2020-{model.pk}-differentiable_self_organisation_with_neural"
+        "_cellular_automata",
         "url": f"http://127.0.0.1:8000/events/{SLUG}/talks/neural-cellular-automata/",
         "title": "Differentiable Self-Organisation with Neural Cellular Automata",
         "subtitle": "",
@@ -456,7 +467,7 @@ def test_xml_structure(client, demo_event):
         "start": "18:00",
         "duration": "00:40",
         "room": "ML Art",
-        "slug": "neural-network-art-gallery",
+        "slug": f"ml_art_datafest_2020-{talks[-1].pk}-the_neural_network_art_gallery",
         "url": f"http://127.0.0.1:8000/events/{SLUG}/talks/neural-network-art-gallery/",
         "title": "The neural network art gallery",
         "subtitle": None,
@@ -475,6 +486,110 @@ def test_xml_structure(client, demo_event):
     assert [(link.get("href"), link.text) for link in events[0].find("links")] == [
         ("https://youtu.be/zRje8tRjcz8", "Teaser")
     ]
+
+
+# Patterns copied from the GitHub repository voc/schedule, branch master, commit
+# 0a403ee5239e0f7883b539a0e05e08f42b737ecb (2026-06-27). validator/xsd/schedule.xml.xsd:
+# an XSD pattern must match the whole value. validator/json/schema.json: a JSON Schema
+# pattern matches anywhere in it (re.search), hence its anchors.
+XSD_SLUG = r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}"  # simpleType voc-slug-new, of <event><slug>
+XSD_ACRONYM = r"[a-z0-9_-]{4,}"  # simpleType acronym
+JSON_SLUG = r"^[a-z0-9_-]+[a-z0-9]$"  # definitions/Event/properties/slug
+JSON_ACRONYM = r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$"  # Conference/acronym
+
+
+def schema_slugs(client, event_slug):
+    """The talk slugs and the acronym of an event's frab JSON and XML, checked against
+    the schemas' patterns."""
+    conference = get_json(client, event_slug)["schedule"]["conference"]
+    slugs = [t["slug"] for day in conference["days"] for ts in day["rooms"].values() for t in ts]
+    root = get_xml(client, event_slug)
+    assert [event.findtext("slug") for event in root.iter("event")] == slugs
+    assert len(set(slugs)) == len(slugs)  # the XSD's slug_unique
+    for slug in slugs:
+        assert re.fullmatch(XSD_SLUG, slug), slug
+        assert re.search(JSON_SLUG, slug), slug
+        assert len(slug) <= 240, slug  # frab's limit
+    acronym = conference["acronym"]
+    assert root.findtext("conference/acronym") == acronym
+    assert re.fullmatch(XSD_ACRONYM, acronym) and re.search(JSON_ACRONYM, acronym), acronym
+    return slugs, acronym
+
+
+def test_frab_slugs_match_the_schema_patterns(client, demo_event):
+    slugs, acronym = schema_slugs(client, SLUG)
+
+    assert acronym == "ml_art_datafest_2020"
+    assert slugs == demo_frab_slugs()
+
+
+# Title, the talk's address slug, and the title words of its frab slug (None: depends on
+# the talk's id, which only the patterns check).
+TRICKY_TITLES = [
+    ("Нейросети и искусство", "neyroseti", "neyroseti_i_iskusstvo"),
+    ("ИИ", "ii", "ii"),
+    ("Ёжик в тумане", "ezhik", "ezhik_v_tumane"),
+    ("Ґанок і їжак", "ganok", "ganok_i_yizhak"),
+    ("Café ß & Œuvre", "cafe", "cafe_ss_oeuvre"),
+    ("C++ & C#", "cpp", "c_c"),
+    ("日本語のトーク", "nihongo-talk", "nihongo_talk"),  # no ASCII form: the address slug
+    ("🎨🤖", "Emoji--Art", "emoji_art"),
+    ("?", "q", None),  # "q" or, after a short id, "talk"
+    ("X", "x", None),
+    ("", "untitled", "untitled"),
+    ("a" * 300, "long-a", None),
+    ("Word " * 60, "long-words", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("event_slug", "acronym"),
+    [
+        ("ml-art-datafest-2020", "ml_art_datafest_2020"),
+        ("AI-Lab", "ai_lab"),
+        ("ai", "ai_2030"),  # 4+ characters: the year completes a short slug
+        ("x", "x_2030"),
+        ("a_b", "a_b_2030"),
+        ("-", "2030"),
+    ],
+)
+def test_frab_slugs_of_tricky_titles_and_event_slugs(client, event_slug, acronym):
+    event = make_event(event_slug, day=dt.date(2030, 6, 1))
+    room = make_room(event)
+    talks = [
+        make_talk(event, room, title=title, slug=slug, start=event.start + dt.timedelta(hours=n))
+        for n, (title, slug, _) in enumerate(TRICKY_TITLES)
+    ]
+
+    slugs, got_acronym = schema_slugs(client, event_slug)
+
+    assert got_acronym == acronym
+    assert len(slugs) == len(TRICKY_TITLES)
+    for slug, talk, (_, _, words) in zip(slugs, talks, TRICKY_TITLES, strict=True):
+        assert slug.startswith(f"{acronym}-{talk.pk}-"), slug
+        if words is not None:
+            assert slug == f"{acronym}-{talk.pk}-{words}"
+    long_a, long_words = slugs[-2:]
+    assert len(long_a) == 240 and long_a.endswith("aaaa")
+    assert len(long_words) <= 240 and long_words.endswith("_word")
+
+
+@pytest.mark.parametrize(
+    ("pk", "title", "slug", "expected"),
+    [
+        (12, "X", "x", "ai_2030-12-x"),
+        (7, "X", "x-ray", "ai_2030-7-x_ray"),  # "7-x" is too short: the address slug
+        (7, "X", "x", "ai_2030-7-talk"),  # and when that is too: "talk"
+        (7, "日本語", "", "ai_2030-7-talk"),
+        (7, "Ω", "-", "ai_2030-7-talk"),
+    ],
+)
+def test_talk_slug_falls_back_when_the_title_gives_too_little(pk, title, slug, expected):
+    event = Event(slug="ai", timezone="UTC", start=dt.datetime(2030, 1, 1, tzinfo=UTC))
+    talk = Talk(pk=pk, event=event, title=title, slug=slug)
+
+    assert frab.talk_slug(talk) == expected
+    assert re.fullmatch(XSD_SLUG, expected) and re.search(JSON_SLUG, expected)
 
 
 def test_json_and_xml_say_the_same(client, demo_event):
@@ -554,10 +669,9 @@ def test_frab_export_lists_published_talks_only(client, demo_event):
 
     [day] = get_json(client)["schedule"]["conference"]["days"]
 
-    assert [talk["slug"] for talk in day["rooms"]["ML Art"]] == ["neural-cellular-automata"]
-    assert [e.findtext("slug") for e in get_xml(client).iter("event")] == [
-        "neural-cellular-automata"
-    ]
+    [published] = demo_frab_slugs()[:1]
+    assert [talk["slug"] for talk in day["rooms"]["ML Art"]] == [published]
+    assert [e.findtext("slug") for e in get_xml(client).iter("event")] == [published]
 
 
 def test_xml_drops_characters_xml_cannot_carry(client):
