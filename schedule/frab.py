@@ -30,6 +30,18 @@ GENERATOR = "Eventsite"  # named in the XML's <generator>; that JSON schema has 
 TIMESLOT = "00:05"
 # frab cuts its talk slugs to this length, at a word boundary.
 SLUG_LENGTH = 240
+# Zone names the c3voc JSON schema refuses (its time_zone_name pattern wants Area/City
+# or UTC), as the zones they are links to in the IANA database: same offsets and rules.
+ZONE_NAMES = {
+    "GMT": "UTC",
+    "US/Alaska": "America/Anchorage",
+    "US/Arizona": "America/Phoenix",
+    "US/Central": "America/Chicago",
+    "US/Eastern": "America/New_York",
+    "US/Hawaii": "Pacific/Honolulu",
+    "US/Mountain": "America/Denver",
+    "US/Pacific": "America/Los_Angeles",
+}
 # Characters XML 1.0 cannot carry; a pasted abstract may hold them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -86,6 +98,11 @@ def talk_slug(talk: Talk) -> str:
         cut = words[: room + 1]
         words = cut.rsplit("_", 1)[0] if "_" in cut else cut[:room]
     return prefix + words
+
+
+def zone_name(name: str) -> str:
+    """The event's time zone under a name the schema accepts ("US/Eastern": its link)."""
+    return ZONE_NAMES.get(name, name)
 
 
 def person_guid(speaker) -> uuid.UUID:
@@ -177,7 +194,7 @@ def schedule_data(event: Event, talks, rooms, version: str) -> dict:
                 "end": event.local_end.date().isoformat(),
                 "daysCount": len(days),
                 "timeslot_duration": TIMESLOT,
-                "time_zone_name": event.timezone,
+                "time_zone_name": zone_name(event.timezone),
                 "url": absolute_url(event.get_absolute_url()),
                 "rooms": [_room(room) for room in rooms],
                 "days": days,

@@ -6,6 +6,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -18,6 +19,7 @@ from schedule import frab
 from schedule.calendar_links import google_calendar_url, webcal_url
 from schedule.demo import JOIN_URL
 from schedule.models import Event, Registration, Room, Speaker, Talk
+from schedule.timezones import COMMON_TIMEZONES
 from tests.factories import (
     make_big_event,
     make_event,
@@ -496,6 +498,7 @@ XSD_SLUG = r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}"  # simpleType voc-slug-new, of <even
 XSD_ACRONYM = r"[a-z0-9_-]{4,}"  # simpleType acronym
 JSON_SLUG = r"^[a-z0-9_-]+[a-z0-9]$"  # definitions/Event/properties/slug
 JSON_ACRONYM = r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$"  # Conference/acronym
+JSON_TIME_ZONE = r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$"  # Conference/time_zone_name
 
 
 def schema_slugs(client, event_slug):
@@ -590,6 +593,30 @@ def test_talk_slug_falls_back_when_the_title_gives_too_little(pk, title, slug, e
 
     assert frab.talk_slug(talk) == expected
     assert re.fullmatch(XSD_SLUG, expected) and re.search(JSON_SLUG, expected)
+
+
+def test_every_time_zone_is_named_as_the_schema_asks_and_stays_the_same_zone():
+    instants = [
+        dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(days=d) for d in range(0, 25_000, 5)
+    ]
+    for name in sorted(COMMON_TIMEZONES):  # every zone an event may have
+        exported = frab.zone_name(name)
+        assert re.search(JSON_TIME_ZONE, exported), name
+        if exported != name:
+            zone, link = ZoneInfo(name), ZoneInfo(exported)
+            assert [t.astimezone(zone).utcoffset() for t in instants] == [
+                t.astimezone(link).utcoffset() for t in instants
+            ], name
+
+
+def test_frab_exports_name_a_us_zone_by_its_link(client):
+    event = make_event(zone="US/Eastern")
+    make_talk(event)
+
+    assert get_json(client, event.slug)["schedule"]["conference"]["time_zone_name"] == (
+        "America/New_York"
+    )
+    assert get_xml(client, event.slug).findtext("conference/time_zone_name") == "America/New_York"
 
 
 def test_json_and_xml_say_the_same(client, demo_event):
