@@ -26,7 +26,7 @@ from .seo import absolute_url
 
 XML_CONTENT_TYPE = "application/vnd.c3voc.schedule+xml"
 JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
-GENERATOR = "Eventsite"  # named in the XML's <generator>; that JSON schema has no place for it
+GENERATOR = "Eventsite"  # the XML's <generator name>, the JSON's generator.name
 TIMESLOT = "00:05"
 # frab cuts its talk slugs to this length, at a word boundary.
 SLUG_LENGTH = 240
@@ -184,6 +184,7 @@ def schedule_data(event: Event, talks, rooms, version: str) -> dict:
         )
     return {
         "$schema": JSON_SCHEMA,
+        "generator": {"name": GENERATOR},
         "schedule": {
             "version": version,
             "base_url": absolute_url("/"),
@@ -228,7 +229,7 @@ def schedule_xml(data: dict) -> bytes:
     schedule = data["schedule"]
     conference = schedule["conference"]
     root = ET.Element("schedule")
-    _sub(root, "generator", name=GENERATOR)
+    _sub(root, "generator", name=data["generator"]["name"])
     _sub(root, "version", schedule["version"])
     head = _sub(root, "conference")
     _sub(head, "acronym", conference["acronym"])

@@ -280,6 +280,7 @@ def test_json_conference(client, demo_event):
     conference = schedule["conference"]
     room = Room.objects.get(event=demo_event)
 
+    assert data["generator"] == {"name": "Eventsite"}
     assert isinstance(schedule["version"], str) and schedule["version"]
     assert {key: conference[key] for key in conference if key not in ("days", "rooms")} == {
         "acronym": "ml_art_datafest_2020",
@@ -436,6 +437,7 @@ def test_xml_structure(client, demo_event):
 
     assert root.tag == "schedule"
     assert [child.tag for child in root] == ["generator", "version", "conference", "day"]
+    assert root.find("generator").attrib == {"name": "Eventsite"}
     conference = {child.tag: child.text for child in root.find("conference")}
     assert conference == {
         "acronym": "ml_art_datafest_2020",
