@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -25,8 +26,22 @@ from .seo import absolute_url
 
 XML_CONTENT_TYPE = "application/vnd.c3voc.schedule+xml"
 JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
-GENERATOR = "Eventsite"  # named in the XML's <generator>; that JSON schema has no place for it
+GENERATOR = "Eventsite"  # the XML's <generator name>, the JSON's generator.name
 TIMESLOT = "00:05"
+# frab cuts its talk slugs to this length, at a word boundary.
+SLUG_LENGTH = 240
+# Zone names the c3voc JSON schema refuses (its time_zone_name pattern wants Area/City
+# or UTC), as the zones they are links to in the IANA database: same offsets and rules.
+ZONE_NAMES = {
+    "GMT": "UTC",
+    "US/Alaska": "America/Anchorage",
+    "US/Arizona": "America/Phoenix",
+    "US/Central": "America/Chicago",
+    "US/Eastern": "America/New_York",
+    "US/Hawaii": "Pacific/Honolulu",
+    "US/Mountain": "America/Denver",
+    "US/Pacific": "America/Los_Angeles",
+}
 # Characters XML 1.0 cannot carry; a pasted abstract may hold them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -37,9 +52,57 @@ def hours_minutes(value: dt.timedelta) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+# Cyrillic (Russian, Ukrainian, Belarusian) in Latin letters, for slugs; accents are
+# dropped after it (é → e), and letters of other scripts have no ASCII form.
+_TRANSLITERATION = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэґіў", "abvgdeziyklmnoprstufyegiu", strict=True)),
+        **{"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch"},
+        **{"ъ": "", "ь": "", "ю": "yu", "я": "ya", "є": "ye", "ї": "yi"},
+        **{"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"},
+    }
+)
+
+
+def slug_words(text: str) -> str:
+    """``text`` as lower-case ASCII words joined by underscores; "" when none is left."""
+    text = unicodedata.normalize("NFC", text).lower().translate(_TRANSLITERATION)
+    text = unicodedata.normalize("NFKD", text)  # é: e and an accent, dropped below
+    return re.sub(r"[^a-z0-9]+", "_", text.encode("ascii", "ignore").decode()).strip("_")
+
+
 def acronym(event: Event) -> str:
-    """The slug in the form the schema asks for: lower case, underscores."""
-    return event.slug.lower().replace("-", "_")
+    """The event's slug as the schema's acronym: lower case, underscores, 4+ characters.
+
+    A shorter slug gets the event's year: "ai" gives "ai_2030".
+    """
+    words = slug_words(event.slug)
+    if len(words) < 4:
+        words = "_".join(filter(None, [words, f"{event.local_start.year:04d}"]))
+    return words
+
+
+def talk_slug(talk: Talk) -> str:
+    """frab's slug of a talk: acronym, id and title words, ``ml_art_2020-12-a_designer``.
+
+    The XML schema wants 4+ characters after the acronym's hyphen and the JSON schema
+    a letter or digit at the end: a title with no usable words (all Chinese, say, or
+    "X" of talk 7) gives way to the words of the talk's address slug, then to "talk".
+    """
+    for words in (slug_words(talk.title), slug_words(talk.slug), "talk"):
+        if words and len(f"{talk.pk}-{words}") >= 4:
+            break
+    prefix = f"{acronym(talk.event)}-{talk.pk}-"
+    room = SLUG_LENGTH - len(prefix)
+    if len(words) > room:
+        cut = words[: room + 1]
+        words = cut.rsplit("_", 1)[0] if "_" in cut else cut[:room]
+    return prefix + words
+
+
+def zone_name(name: str) -> str:
+    """The event's time zone under a name the schema accepts ("US/Eastern": its link)."""
+    return ZONE_NAMES.get(name, name)
 
 
 def person_guid(speaker) -> uuid.UUID:
@@ -63,7 +126,7 @@ def _talk(talk: Talk) -> dict:
         "start": f"{start:%H:%M}",
         "duration": hours_minutes(talk.duration),
         "room": talk.room.name,
-        "slug": talk.slug,
+        "slug": talk_slug(talk),
         "url": absolute_url(talk.get_absolute_url()),
         "title": talk.title,
         "subtitle": "",
@@ -72,12 +135,11 @@ def _talk(talk: Talk) -> dict:
         "language": talk.language,
         "abstract": plain_text(talk.abstract_html),
         "description": "",
-        # Required by the c3voc JSON schema; frab and pretalx send these values
-        # when they know nothing more.
+        # What frab and pretalx send when they know nothing more. Only keys the c3voc
+        # JSON schema lists: it allows no other (it once required "answers", now refuses it).
         "logo": "",
         "recording_license": "",
         "do_not_record": False,
-        "answers": [],
         "persons": [
             {"id": speaker.pk, "guid": str(person_guid(speaker)), "public_name": speaker.name}
             for speaker in talk.speaker_list
@@ -122,6 +184,7 @@ def schedule_data(event: Event, talks, rooms, version: str) -> dict:
         )
     return {
         "$schema": JSON_SCHEMA,
+        "generator": {"name": GENERATOR},
         "schedule": {
             "version": version,
             "base_url": absolute_url("/"),
@@ -132,7 +195,7 @@ def schedule_data(event: Event, talks, rooms, version: str) -> dict:
                 "end": event.local_end.date().isoformat(),
                 "daysCount": len(days),
                 "timeslot_duration": TIMESLOT,
-                "time_zone_name": event.timezone,
+                "time_zone_name": zone_name(event.timezone),
                 "url": absolute_url(event.get_absolute_url()),
                 "rooms": [_room(room) for room in rooms],
                 "days": days,
@@ -166,7 +229,7 @@ def schedule_xml(data: dict) -> bytes:
     schedule = data["schedule"]
     conference = schedule["conference"]
     root = ET.Element("schedule")
-    _sub(root, "generator", name=GENERATOR)
+    _sub(root, "generator", name=data["generator"]["name"])
     _sub(root, "version", schedule["version"])
     head = _sub(root, "conference")
     _sub(head, "acronym", conference["acronym"])

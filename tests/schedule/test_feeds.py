@@ -2,9 +2,11 @@
 
 import datetime as dt
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -13,9 +15,11 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from schedule import frab
 from schedule.calendar_links import google_calendar_url, webcal_url
 from schedule.demo import JOIN_URL
-from schedule.models import Registration, Room, Speaker, Talk
+from schedule.models import Event, Registration, Room, Speaker, Talk
+from schedule.timezones import COMMON_TIMEZONES
 from tests.factories import (
     make_big_event,
     make_event,
@@ -258,12 +262,25 @@ def get_xml(client, slug=SLUG):
     return ET.fromstring(response.content)
 
 
+def demo_frab_slugs():
+    """The demo's talks in start order, in the frab form: acronym, talk id, title words."""
+    ids = dict(Talk.objects.filter(event__slug=SLUG).values_list("slug", "pk"))
+    return [
+        f"ml_art_datafest_2020-{ids['neural-cellular-automata']}-differentiable_self"
+        "_organisation_with_neural_cellular_automata",
+        f"ml_art_datafest_2020-{ids['non-existent-designer']}-a_non_existent_designer_with"
+        "_real_satisfied_customers",
+        f"ml_art_datafest_2020-{ids['neural-network-art-gallery']}-the_neural_network_art_gallery",
+    ]
+
+
 def test_json_conference(client, demo_event):
     data = get_json(client)
     schedule = data["schedule"]
     conference = schedule["conference"]
     room = Room.objects.get(event=demo_event)
 
+    assert data["generator"] == {"name": "Eventsite"}
     assert isinstance(schedule["version"], str) and schedule["version"]
     assert {key: conference[key] for key in conference if key not in ("days", "rooms")} == {
         "acronym": "ml_art_datafest_2020",
@@ -288,43 +305,88 @@ def test_json_conference(client, demo_event):
     assert list(day["rooms"]) == ["ML Art"]
 
 
-# What the c3voc JSON schema (validator/json/schema.json of voc/schedule) requires;
-# it allows no other top-level key than these two.
-C3VOC_TOP_LEVEL = {"$schema", "schedule"}
-C3VOC_EVENT_REQUIRED = {
-    "abstract", "answers", "attachments", "date", "description", "do_not_record",
-    "duration", "guid", "id", "language", "links", "logo", "persons",
-    "recording_license", "room", "slug", "start", "subtitle", "title", "track", "type",
-    "url",
+# Facts copied from the c3voc JSON schema: validator/json/schema.json of the GitHub
+# repository voc/schedule, branch master, commit 0a403ee5239e0f7883b539a0e05e08f42b737ecb
+# (2026-06-27). Each object allows only the keys it lists ("additionalProperties": false).
+C3VOC_TOP_LEVEL = {"allowed": {"$schema", "generator", "schedule"}, "required": {"schedule"}}
+C3VOC_CONFERENCE = {
+    "allowed": {
+        "acronym", "colors", "days", "daysCount", "description", "end", "keywords", "logo",
+        "meta", "rooms", "start", "time_zone_name", "timeslot_duration", "title", "tracks",
+        "url",
+    },
+    "required": {"acronym", "days", "daysCount", "end", "start", "timeslot_duration", "title"},
 }  # fmt: skip
+C3VOC_DAY = {"allowed": {"date", "day_end", "day_start", "index", "rooms"}}
+C3VOC_DAY["required"] = C3VOC_DAY["allowed"]
+C3VOC_EVENT = {
+    "allowed": {
+        "abstract", "attachments", "code", "date", "description", "do_not_record",
+        "do_not_stream", "duration", "end", "feedback_url", "guid", "id", "language", "links",
+        "logo", "origin_url", "persons", "recording_license", "room", "slug", "start",
+        "subtitle", "title", "track", "type", "url",
+    },
+    "required": {
+        "abstract", "date", "duration", "guid", "id", "language", "links", "persons", "room",
+        "slug", "start", "subtitle", "title", "track", "type", "url",
+    },
+}  # fmt: skip
+C3VOC_ROOM = {
+    "allowed": {
+        "assembly", "capacity", "description", "features", "guid", "name", "slug",
+        "stream_id", "type", "url",
+    },
+    "required": {"guid", "name"},
+}  # fmt: skip
+C3VOC_REFERENCE = {"allowed": {"title", "type", "url"}, "required": {"url"}}  # links, attachments
+# A person must be exactly one of these ("oneOf"): frab's (our kind) or pretalx's.
+C3VOC_FRAB_PERSON_REQUIRED = {"id", "public_name"}
+C3VOC_PRETALX_PERSON_REQUIRED = {"name"}
 
 
-def test_json_has_what_the_c3voc_schema_requires(client):
-    data = get_json(client, make_big_event().slug)
-    assert set(data) == C3VOC_TOP_LEVEL
-    assert {"base_url", "conference", "version"} <= set(data["schedule"])
+def assert_keys(item, facts):
+    assert facts["required"] <= set(item) <= facts["allowed"], (
+        f"missing {facts['required'] - set(item)}, not allowed {set(item) - facts['allowed']}"
+    )
+
+
+def test_json_keys_are_the_ones_the_c3voc_schema_allows(client):
+    event = make_big_event()
+    Talk.objects.filter(event=event, slug="big-talk-0").update(
+        teaser_url="https://video.example/teaser", recording_url="https://video.example/rec"
+    )
+    data = get_json(client, event.slug)
+
+    assert_keys(data, C3VOC_TOP_LEVEL)
+    assert {"conference", "version"} <= set(data["schedule"])
+    assert "rooms" not in data["schedule"]  # the schema forbids it there: rooms: false
+    conference = data["schedule"]["conference"]
+    assert_keys(conference, C3VOC_CONFERENCE)
+    for room in conference["rooms"]:
+        assert_keys(room, C3VOC_ROOM)
+    for day in conference["days"]:
+        assert_keys(day, C3VOC_DAY)
     talks = [
-        talk
-        for day in data["schedule"]["conference"]["days"]
-        for talks in day["rooms"].values()
-        for talk in talks
+        talk for day in conference["days"] for talks in day["rooms"].values() for talk in talks
     ]
     assert len(talks) == 300
     for talk in talks:
-        assert set(talk) >= C3VOC_EVENT_REQUIRED, talk["slug"]
+        assert_keys(talk, C3VOC_EVENT)
         assert all(isinstance(talk[key], str) for key in ("track", "subtitle", "logo")), talk
-        assert all(person["public_name"] and person["id"] for person in talk["persons"])
+        for reference in talk["links"] + talk["attachments"]:
+            assert_keys(reference, C3VOC_REFERENCE)
+        for person in talk["persons"]:
+            assert set(person) >= C3VOC_FRAB_PERSON_REQUIRED
+            assert not set(person) >= C3VOC_PRETALX_PERSON_REQUIRED, person
+            assert person["public_name"] and isinstance(person["id"], int)
+    assert {link["title"] for talk in talks for link in talk["links"]} == {"Teaser", "Recording"}
 
 
 def test_json_talks(client, demo_event):
     [day] = get_json(client)["schedule"]["conference"]["days"]
     talks = day["rooms"]["ML Art"]
 
-    assert [talk["slug"] for talk in talks] == [
-        "neural-cellular-automata",
-        "non-existent-designer",
-        "neural-network-art-gallery",
-    ]
+    assert [talk["slug"] for talk in talks] == demo_frab_slugs()
     first = talks[0]
     model = Talk.objects.get(slug="neural-cellular-automata")
     assert first == {
@@ -334,7 +396,8 @@ def test_json_talks(client, demo_event):
         "start": "16:00",
         "duration": "00:40",
         "room": "ML Art",
-        "slug": "neural-cellular-automata",
+        "slug": f"ml_art_datafest_2020-{model.pk}-differentiable_self_organisation_with_neural"
+        "_cellular_automata",
         "url": f"http://127.0.0.1:8000/events/{SLUG}/talks/neural-cellular-automata/",
         "title": "Differentiable Self-Organisation with Neural Cellular Automata",
         "subtitle": "",
@@ -346,7 +409,6 @@ def test_json_talks(client, demo_event):
         "logo": "",
         "recording_license": "",
         "do_not_record": False,
-        "answers": [],
         "persons": [
             {
                 "id": Speaker.objects.get(slug="alexander-mordvintsev").pk,
@@ -375,6 +437,7 @@ def test_xml_structure(client, demo_event):
 
     assert root.tag == "schedule"
     assert [child.tag for child in root] == ["generator", "version", "conference", "day"]
+    assert root.find("generator").attrib == {"name": "Eventsite"}
     conference = {child.tag: child.text for child in root.find("conference")}
     assert conference == {
         "acronym": "ml_art_datafest_2020",
@@ -408,7 +471,7 @@ def test_xml_structure(client, demo_event):
         "start": "18:00",
         "duration": "00:40",
         "room": "ML Art",
-        "slug": "neural-network-art-gallery",
+        "slug": f"ml_art_datafest_2020-{talks[-1].pk}-the_neural_network_art_gallery",
         "url": f"http://127.0.0.1:8000/events/{SLUG}/talks/neural-network-art-gallery/",
         "title": "The neural network art gallery",
         "subtitle": None,
@@ -427,6 +490,135 @@ def test_xml_structure(client, demo_event):
     assert [(link.get("href"), link.text) for link in events[0].find("links")] == [
         ("https://youtu.be/zRje8tRjcz8", "Teaser")
     ]
+
+
+# Patterns copied from the GitHub repository voc/schedule, branch master, commit
+# 0a403ee5239e0f7883b539a0e05e08f42b737ecb (2026-06-27). validator/xsd/schedule.xml.xsd:
+# an XSD pattern must match the whole value. validator/json/schema.json: a JSON Schema
+# pattern matches anywhere in it (re.search), hence its anchors.
+XSD_SLUG = r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}"  # simpleType voc-slug-new, of <event><slug>
+XSD_ACRONYM = r"[a-z0-9_-]{4,}"  # simpleType acronym
+JSON_SLUG = r"^[a-z0-9_-]+[a-z0-9]$"  # definitions/Event/properties/slug
+JSON_ACRONYM = r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$"  # Conference/acronym
+JSON_TIME_ZONE = r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$"  # Conference/time_zone_name
+
+
+def schema_slugs(client, event_slug):
+    """The talk slugs and the acronym of an event's frab JSON and XML, checked against
+    the schemas' patterns."""
+    conference = get_json(client, event_slug)["schedule"]["conference"]
+    slugs = [t["slug"] for day in conference["days"] for ts in day["rooms"].values() for t in ts]
+    root = get_xml(client, event_slug)
+    assert [event.findtext("slug") for event in root.iter("event")] == slugs
+    assert len(set(slugs)) == len(slugs)  # the XSD's slug_unique
+    for slug in slugs:
+        assert re.fullmatch(XSD_SLUG, slug), slug
+        assert re.search(JSON_SLUG, slug), slug
+        assert len(slug) <= 240, slug  # frab's limit
+    acronym = conference["acronym"]
+    assert root.findtext("conference/acronym") == acronym
+    assert re.fullmatch(XSD_ACRONYM, acronym) and re.search(JSON_ACRONYM, acronym), acronym
+    return slugs, acronym
+
+
+def test_frab_slugs_match_the_schema_patterns(client, demo_event):
+    slugs, acronym = schema_slugs(client, SLUG)
+
+    assert acronym == "ml_art_datafest_2020"
+    assert slugs == demo_frab_slugs()
+
+
+# Title, the talk's address slug, and the title words of its frab slug (None: depends on
+# the talk's id, which only the patterns check).
+TRICKY_TITLES = [
+    ("Нейросети и искусство", "neyroseti", "neyroseti_i_iskusstvo"),
+    ("ИИ", "ii", "ii"),
+    ("Ёжик в тумане", "ezhik", "ezhik_v_tumane"),
+    ("Ґанок і їжак", "ganok", "ganok_i_yizhak"),
+    ("Café ß & Œuvre", "cafe", "cafe_ss_oeuvre"),
+    ("C++ & C#", "cpp", "c_c"),
+    ("日本語のトーク", "nihongo-talk", "nihongo_talk"),  # no ASCII form: the address slug
+    ("🎨🤖", "Emoji--Art", "emoji_art"),
+    ("?", "q", None),  # "q" or, after a short id, "talk"
+    ("X", "x", None),
+    ("", "untitled", "untitled"),
+    ("a" * 300, "long-a", None),
+    ("Word " * 60, "long-words", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("event_slug", "acronym"),
+    [
+        ("ml-art-datafest-2020", "ml_art_datafest_2020"),
+        ("AI-Lab", "ai_lab"),
+        ("ai", "ai_2030"),  # 4+ characters: the year completes a short slug
+        ("x", "x_2030"),
+        ("a_b", "a_b_2030"),
+        ("-", "2030"),
+    ],
+)
+def test_frab_slugs_of_tricky_titles_and_event_slugs(client, event_slug, acronym):
+    event = make_event(event_slug, day=dt.date(2030, 6, 1))
+    room = make_room(event)
+    talks = [
+        make_talk(event, room, title=title, slug=slug, start=event.start + dt.timedelta(hours=n))
+        for n, (title, slug, _) in enumerate(TRICKY_TITLES)
+    ]
+
+    slugs, got_acronym = schema_slugs(client, event_slug)
+
+    assert got_acronym == acronym
+    assert len(slugs) == len(TRICKY_TITLES)
+    for slug, talk, (_, _, words) in zip(slugs, talks, TRICKY_TITLES, strict=True):
+        assert slug.startswith(f"{acronym}-{talk.pk}-"), slug
+        if words is not None:
+            assert slug == f"{acronym}-{talk.pk}-{words}"
+    long_a, long_words = slugs[-2:]
+    assert len(long_a) == 240 and long_a.endswith("aaaa")
+    assert len(long_words) <= 240 and long_words.endswith("_word")
+
+
+@pytest.mark.parametrize(
+    ("pk", "title", "slug", "expected"),
+    [
+        (12, "X", "x", "ai_2030-12-x"),
+        (7, "X", "x-ray", "ai_2030-7-x_ray"),  # "7-x" is too short: the address slug
+        (7, "X", "x", "ai_2030-7-talk"),  # and when that is too: "talk"
+        (7, "日本語", "", "ai_2030-7-talk"),
+        (7, "Ω", "-", "ai_2030-7-talk"),
+    ],
+)
+def test_talk_slug_falls_back_when_the_title_gives_too_little(pk, title, slug, expected):
+    event = Event(slug="ai", timezone="UTC", start=dt.datetime(2030, 1, 1, tzinfo=UTC))
+    talk = Talk(pk=pk, event=event, title=title, slug=slug)
+
+    assert frab.talk_slug(talk) == expected
+    assert re.fullmatch(XSD_SLUG, expected) and re.search(JSON_SLUG, expected)
+
+
+def test_every_time_zone_is_named_as_the_schema_asks_and_stays_the_same_zone():
+    instants = [
+        dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(days=d) for d in range(0, 25_000, 5)
+    ]
+    for name in sorted(COMMON_TIMEZONES):  # every zone an event may have
+        exported = frab.zone_name(name)
+        assert re.search(JSON_TIME_ZONE, exported), name
+        if exported != name:
+            zone, link = ZoneInfo(name), ZoneInfo(exported)
+            assert [t.astimezone(zone).utcoffset() for t in instants] == [
+                t.astimezone(link).utcoffset() for t in instants
+            ], name
+
+
+def test_frab_exports_name_a_us_zone_by_its_link(client):
+    event = make_event(zone="US/Eastern")
+    make_talk(event)
+
+    assert get_json(client, event.slug)["schedule"]["conference"]["time_zone_name"] == (
+        "America/New_York"
+    )
+    assert get_xml(client, event.slug).findtext("conference/time_zone_name") == "America/New_York"
 
 
 def test_json_and_xml_say_the_same(client, demo_event):
@@ -506,10 +698,9 @@ def test_frab_export_lists_published_talks_only(client, demo_event):
 
     [day] = get_json(client)["schedule"]["conference"]["days"]
 
-    assert [talk["slug"] for talk in day["rooms"]["ML Art"]] == ["neural-cellular-automata"]
-    assert [e.findtext("slug") for e in get_xml(client).iter("event")] == [
-        "neural-cellular-automata"
-    ]
+    [published] = demo_frab_slugs()[:1]
+    assert [talk["slug"] for talk in day["rooms"]["ML Art"]] == [published]
+    assert [e.findtext("slug") for e in get_xml(client).iter("event")] == [published]
 
 
 def test_xml_drops_characters_xml_cannot_carry(client):
