@@ -8,8 +8,9 @@ site goes on, slower. redis-py's connection pool reconnects by itself, so cachin
 resumes when Redis returns, with no restart. ``settings.CACHES`` sets short socket
 timeouts, so a Redis that hangs costs a request milliseconds, not a worker.
 
-Rate limits (allauth's) count in the cache too: while it is away they are not
-enforced (docs/deploy.md).
+Rate limits (allauth's) count in the cache too. While it is away they are not
+counted: ``add`` answers True, so allauth's lock lets the request through and
+sign-in keeps working instead of answering 429 to everyone (docs/deploy.md).
 
 Also: one ``redis.Redis`` client per connection pool. Django's ``get_client()``
 builds a new one per call, and redis-py's constructor is not cheap; a client
@@ -80,7 +81,7 @@ class RedisCache(DjangoRedisCache):
     get_many = _as_miss(lambda *a, **k: {})(DjangoRedisCache.get_many)
     has_key = _as_miss(lambda *a, **k: False)(DjangoRedisCache.has_key)
     set = _as_miss(lambda *a, **k: None)(DjangoRedisCache.set)
-    add = _as_miss(lambda *a, **k: False)(DjangoRedisCache.add)
+    add = _as_miss(lambda *a, **k: True)(DjangoRedisCache.add)
     set_many = _as_miss(lambda keys, *a, **k: list(keys))(DjangoRedisCache.set_many)
     touch = _as_miss(lambda *a, **k: False)(DjangoRedisCache.touch)
     delete = _as_miss(lambda *a, **k: False)(DjangoRedisCache.delete)
