@@ -336,22 +336,6 @@ def speaker_photo_path(instance, filename):
     return f"speakers/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()[:5]}"
 
 
-class SpeakerQuerySet(models.QuerySet):
-    def with_public_talks_flag(self):
-        """Annotate ``has_public_talks``: a published talk at a published event."""
-        public_talks = TalkSpeaker.objects.public().filter(speaker=models.OuterRef("pk"))
-        return self.annotate(has_public_talks=models.Exists(public_talks))
-
-    def visible_to(self, user):
-        """Speakers with a public talk; staff see all, a speaker sees their own profile."""
-        speakers = self.with_public_talks_flag()
-        if can_preview(user):
-            return speakers
-        if user is not None and user.is_authenticated:
-            return speakers.filter(Q(has_public_talks=True) | Q(user=user))
-        return speakers.filter(has_public_talks=True)
-
-
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -423,8 +407,6 @@ class Speaker(models.Model):
 
     LINK_FIELDS = ["website", "twitter", "mastodon", "github", "linkedin"]
 
-    objects = SpeakerQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         verbose_name = "speaker"
@@ -443,6 +425,14 @@ class Speaker(models.Model):
 
     def get_absolute_url(self):
         return reverse("schedule:speaker-detail", kwargs={"slug": self.slug})
+
+    def is_visible_to(self, user, *, has_public_talks: bool) -> bool:
+        """A speaker with a public talk is public; staff see all, a speaker their own."""
+        return (
+            has_public_talks
+            or can_preview(user)
+            or (user.is_authenticated and self.user_id == user.pk)
+        )
 
     @property
     def links(self):

@@ -4,10 +4,18 @@ Each page is an ordinary template. The expensive, user-independent parts (the
 programme and the schedule grid) are ``{% cache %}`` fragments keyed on
 ``Programme.key``: the event's version, the markers' moment, the viewer's zones
 and the language. The navigation and the join panel are rendered per request.
+
+A visitor with no session (the crowd that follows a shared link) gets the whole
+page from the cache, at most ``ANONYMOUS_PAGE_SECONDS`` old: such a page has no
+user in it, no form and no CSRF token.
 """
 
-from django.http import Http404
-from django.utils import timezone
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import Http404, HttpResponse
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
@@ -15,10 +23,64 @@ from .. import formats, seo
 from ..access import access_context, private_response
 from ..models import Event, Speaker, TalkSpeaker, can_preview
 from ..programme import Programme
-from ..timezones import EVENT_MODE, VIEWER_MODE, ZoneView, city_name, zone_view_for
+from ..timezones import (
+    EVENT_MODE,
+    VIEWER_MODE,
+    ZoneView,
+    city_name,
+    is_valid_timezone,
+    viewer_timezone_name,
+    zone_view_for,
+)
+
+ANONYMOUS_PAGE_SECONDS = 5
 
 
-@method_decorator(private_response, name="dispatch")
+def anonymous_page_key(request) -> str | None:
+    """The cache key of this page for a visitor without a session, else None.
+
+    Made of what the page can differ by, each value checked: the path, the zone
+    choice (``?tz=``) and the zone cookie, the language. Any other query string
+    skips the cache, so made-up URLs cannot fill it.
+    """
+    cookies = request.COOKIES
+    if request.method != "GET" or settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    if set(request.GET) - {"tz"}:
+        return None
+    choice = request.GET.get("tz", "")
+    if choice not in (EVENT_MODE, VIEWER_MODE) and not is_valid_timezone(choice):
+        choice = ""
+    zone = viewer_timezone_name(request) or ""
+    return f"page:{request.path}:{choice}:{zone}:{translation.get_language()}"
+
+
+def cached_for_anonymous(view):
+    """Serve ``view``'s page to visitors without a session from the cache."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        key = anonymous_page_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        content = caches["pages"].get(key)
+        if content is not None:
+            return HttpResponse(content)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        # A page that used a CSRF token (a form) is never shared.
+        if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            caches["pages"].set(key, response.content, ANONYMOUS_PAGE_SECONDS)
+        return response
+
+    return wrapped
+
+
+public_page = [private_response, cached_for_anonymous]
+
+
+@method_decorator(public_page, name="dispatch")
 class HomeView(ListView):
     template_name = "schedule/home.html"
     context_object_name = "events"
@@ -55,7 +117,7 @@ def zone_switch(zones: ZoneView) -> list[dict]:
     ]
 
 
-@method_decorator(private_response, name="dispatch")
+@method_decorator(public_page, name="dispatch")
 class EventPageView(DetailView):
     """What every page of one event shows: the event, the viewer's zones, the programme.
 
@@ -141,27 +203,32 @@ class TalkDetailView(EventPageView):
         return context
 
 
-@method_decorator(private_response, name="dispatch")
+@method_decorator(public_page, name="dispatch")
 class SpeakerDetailView(DetailView):
     template_name = "schedule/speaker_detail.html"
     context_object_name = "speaker"
 
-    def get_queryset(self):
-        return Speaker.objects.visible_to(self.request.user)
+    model = Speaker
+
+    def get_object(self, queryset=None):
+        speaker = super().get_object(queryset)
+        self.links = list(
+            TalkSpeaker.objects.public()
+            .filter(speaker=speaker)
+            .select_related("talk__event", "talk__room")
+            .order_by("-talk__start")
+        )
+        if not speaker.is_visible_to(self.request.user, has_public_talks=bool(self.links)):
+            raise Http404("No such speaker.")
+        return speaker
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         speaker, request = self.object, self.request
         # Talks of several events: each keeps the viewer's choice of zone.
         choice = zone_view_for(request, "")
-        links = (
-            TalkSpeaker.objects.public()
-            .filter(speaker=speaker)
-            .select_related("talk__event", "talk__room")
-            .order_by("-talk__start")
-        )
         talks = []
-        for link in links:
+        for link in self.links:
             talk, event = link.talk, link.talk.event
             viewer = choice.viewer_zone_name
             zones = ZoneView(event.timezone, viewer, choice.mode)
@@ -173,7 +240,7 @@ class SpeakerDetailView(DetailView):
             )
         context.update(
             talks=talks,
-            preview=not speaker.has_public_talks,
+            preview=not self.links,
             canonical_url=seo.absolute_url(speaker.get_absolute_url(), request),
             description=speaker.headline or seo.description_text(speaker.bio_html),
             og_image=seo.media_url(speaker.photo, request),

@@ -3,6 +3,8 @@
 The user-independent parts of the event pages are ``{% cache %}`` fragments keyed on
 ``Programme.key``: the event's version (schedule/versions.py), the markers' moment,
 the viewer's zones and the language. Everything about the viewer renders per request.
+A visitor without a session gets whole pages from the cache, at most
+``ANONYMOUS_PAGE_SECONDS`` old; anyone with a session sees an edit at once.
 """
 
 import datetime as dt
@@ -12,11 +14,13 @@ import re
 import pytest
 from django.core.cache import caches
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from schedule.demo import coming_saturday, load_demo
 from schedule.models import Event, Speaker, Talk, TalkSpeaker
+from schedule.views.public import ANONYMOUS_PAGE_SECONDS
 from tests.factories import (
     make_big_event,
     make_event,
@@ -58,21 +62,33 @@ def big_event(db):
     return make_big_event()  # 300 talks, 3 rooms, 300 speakers
 
 
+@pytest.fixture
+def visitor(db):
+    """A browser with a session (signed in): it never gets a whole page from the cache."""
+    browser = Client()
+    browser.force_login(make_user("visitor@example.com"))
+    return browser
+
+
 # --- Query budgets -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("size", ["demo", "big"])
 @pytest.mark.parametrize("page", ["landing", "schedule"])
 def test_event_pages_take_constant_queries(
-    client, demo_event, big_event, django_assert_num_queries, size, page
+    client, visitor, demo_event, big_event, django_assert_num_queries, size, page
 ):
     event = demo_event if size == "demo" else big_event
     url = pages_of(event)[0 if page == "landing" else 1]
     with django_assert_num_queries(COLD):
         response = client.get(url)
     assert response.content.decode().count(f'href="/events/{event.slug}/talks/') >= 3
-    with django_assert_num_queries(WARM):
+    with django_assert_num_queries(0):  # the whole page, for a visitor without a session
         assert client.get(url).content == response.content
+    # The fragments, for everyone else; the big event is ahead: its landing has a join panel.
+    join_panel = JOIN_PANEL if (size, page) == ("big", "landing") else 0
+    with django_assert_num_queries(SIGNED_IN + WARM + join_panel):
+        visitor.get(url)
 
 
 @pytest.mark.parametrize("size", ["demo", "big"])
@@ -98,7 +114,7 @@ def test_schedule_with_viewer_zone_takes_constant_queries(
     with django_assert_num_queries(COLD):
         page = client.get(pages_of(event)[1]).content.decode()
     assert "in New York)" in page
-    with django_assert_num_queries(WARM):
+    with django_assert_num_queries(0):
         assert "in New York)" in client.get(pages_of(event)[1]).content.decode()
 
 
@@ -130,6 +146,9 @@ def test_talk_and_speaker_pages_take_constant_queries(
         client.get(TALK)
     with django_assert_num_queries(2):  # the speaker; their public talks with events
         client.get("/speakers/yuri-viazovetskyi/")
+    with django_assert_num_queries(0):
+        client.get(TALK)
+        client.get("/speakers/yuri-viazovetskyi/")
     client.force_login(make_user())
     with django_assert_num_queries(SIGNED_IN + 3):  # a past event: no join panel
         client.get(TALK)
@@ -156,6 +175,51 @@ def test_home_takes_one_query(client, demo_event, big_event, django_assert_num_q
     assert "Machine Learning Art" in page
 
 
+# --- Whole pages for visitors without a session ----------------------------------------
+
+
+def test_a_whole_page_is_kept_a_few_seconds_for_visitors_without_a_session(
+    client, demo_event, monkeypatch
+):
+    import time
+
+    assert "Neural Cellular Automata" in client.get(SCHEDULE).content.decode()
+    Talk.objects.filter(slug="neural-cellular-automata").update(title="Renamed")
+    Event.objects.filter(pk=demo_event.pk).bump_version()
+    assert "Neural Cellular Automata" in client.get(SCHEDULE).content.decode()  # the copy
+    later = time.time() + ANONYMOUS_PAGE_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    page = client.get(SCHEDULE).content.decode()
+    assert "Renamed" in page and "Neural Cellular Automata" not in page
+
+
+def test_whole_pages_are_not_kept_for_other_query_strings(
+    client, demo_event, django_assert_num_queries
+):
+    client.get(SCHEDULE + "?utm=x")
+    with django_assert_num_queries(WARM):  # the fragments only
+        client.get(SCHEDULE + "?utm=x")
+
+
+def test_a_page_that_used_a_csrf_token_is_never_kept_whole(rf, settings):
+    """A form's token belongs to one browser: such a page is never shared."""
+    from django.middleware.csrf import get_token
+
+    from schedule.views.public import cached_for_anonymous
+
+    @cached_for_anonymous
+    def page_with_a_form(request):
+        return HttpResponse(f"<form>{get_token(request)}</form>")
+
+    request = rf.get("/a-page-with-a-form/")
+    request.COOKIES = {}
+    first = page_with_a_form(request).content
+    second_request = rf.get("/a-page-with-a-form/")
+    second_request.COOKIES = {}
+    assert page_with_a_form(second_request).content != first
+    assert not [key for key in caches["pages"]._cache if "a-page-with-a-form" in key]
+
+
 # --- Freshness: an edit shows on the very next request -------------------------------
 
 
@@ -164,58 +228,58 @@ def warm(client, *urls):
         assert client.get(url).status_code == 200
 
 
-def test_talk_edit_shows_at_once(client, demo_event):
-    warm(client, LANDING, SCHEDULE, TALK, "/speakers/evgeny-kashin/")
+def test_talk_edit_shows_at_once(visitor, demo_event):
+    warm(visitor, LANDING, SCHEDULE, TALK, "/speakers/evgeny-kashin/")
     talk = demo_event.talks.get(slug="neural-network-art-gallery")
     talk.title = "A renamed gallery talk"
     talk.start += dt.timedelta(minutes=5)
     talk.end += dt.timedelta(minutes=5)
     talk.save()
     for url in (LANDING, SCHEDULE, TALK, "/speakers/evgeny-kashin/"):
-        page = client.get(url).content.decode()
+        page = visitor.get(url).content.decode()
         assert "A renamed gallery talk" in page, url
         assert "18:05" in page, url
 
 
-def test_room_edit_shows_at_once(client):
+def test_room_edit_shows_at_once(visitor):
     event = make_event("roomy")
     room = make_room(event, name="Old room", description="Old description")
     make_talk(event, room)
-    warm(client, event.get_absolute_url())
+    warm(visitor, event.get_absolute_url())
     room.name, room.description = "New room", "New description"
     room.save()
-    page = client.get(event.get_absolute_url()).content.decode()
+    page = visitor.get(event.get_absolute_url()).content.decode()
     assert "New room" in page and "New description" in page
     assert "Old room" not in page
 
 
-def test_speaker_edit_shows_at_once_on_every_event_page(client, demo_event):
-    warm(client, LANDING, SCHEDULE, TALK)
+def test_speaker_edit_shows_at_once_on_every_event_page(visitor, demo_event):
+    warm(visitor, LANDING, SCHEDULE, TALK)
     speaker = Speaker.objects.get(slug="yuri-viazovetskyi")
     speaker.name = "Yuri V. Renamed"
     speaker.save()
     for url in (LANDING, SCHEDULE, TALK, speaker.get_absolute_url()):
-        assert "Yuri V. Renamed" in client.get(url).content.decode(), url
+        assert "Yuri V. Renamed" in visitor.get(url).content.decode(), url
 
 
-def test_speaker_added_and_removed_shows_at_once(client, demo_event):
-    warm(client, LANDING, TALK)
+def test_speaker_added_and_removed_shows_at_once(visitor, demo_event):
+    warm(visitor, LANDING, TALK)
     talk = demo_event.talks.get(slug="neural-network-art-gallery")
     guest = make_speaker(name="Guest Star")
     link = TalkSpeaker.objects.create(talk=talk, speaker=guest, position=5)
-    assert "Guest Star" in client.get(LANDING).content.decode()
-    assert "Guest Star" in client.get(TALK).content.decode()
+    assert "Guest Star" in visitor.get(LANDING).content.decode()
+    assert "Guest Star" in visitor.get(TALK).content.decode()
     link.delete()
-    assert "Guest Star" not in client.get(LANDING).content.decode()
+    assert "Guest Star" not in visitor.get(LANDING).content.decode()
 
 
-def test_deleted_speaker_and_talk_disappear_at_once(client, demo_event):
-    warm(client, LANDING, TALK)
+def test_deleted_speaker_and_talk_disappear_at_once(visitor, demo_event):
+    warm(visitor, LANDING, TALK)
     Speaker.objects.get(slug="yuri-viazovetskyi").delete()
-    assert "Yuri Viazovetskyi" not in client.get(LANDING).content.decode()
+    assert "Yuri Viazovetskyi" not in visitor.get(LANDING).content.decode()
     demo_event.talks.get(slug="neural-network-art-gallery").delete()
-    assert client.get(TALK).status_code == 404
-    assert "The neural network art gallery" not in client.get(SCHEDULE).content.decode()
+    assert visitor.get(TALK).status_code == 404
+    assert "The neural network art gallery" not in visitor.get(SCHEDULE).content.decode()
 
 
 def test_unpublishing_an_event_hides_it_at_once(client, demo_event):
@@ -230,30 +294,32 @@ def test_unpublishing_an_event_hides_it_at_once(client, demo_event):
     assert "This event" in staff.get(SCHEDULE).content.decode()  # the preview banner
 
 
-def test_event_edit_shows_at_once(client, demo_event):
-    warm(client, LANDING)
+def test_event_edit_shows_at_once(visitor, demo_event):
+    warm(visitor, LANDING)
     demo_event.stream_url = "https://stream.example/new"
     demo_event.save()
-    assert "https://stream.example/new" in client.get(LANDING).content.decode()
+    assert "https://stream.example/new" in visitor.get(LANDING).content.decode()
 
 
-def test_moving_a_talk_to_another_event_refreshes_both(client, demo_event):
+def test_moving_a_talk_to_another_event_refreshes_both(visitor, demo_event):
     other = make_event("other", name="Other")
     room = make_room(other)
-    warm(client, LANDING, other.get_absolute_url())
+    warm(visitor, LANDING, other.get_absolute_url())
     talk = demo_event.talks.get(slug="neural-network-art-gallery")
     talk.event, talk.room = other, room
     talk.save()
-    assert "The neural network art gallery" not in client.get(LANDING).content.decode()
-    assert "The neural network art gallery" in client.get(other.get_absolute_url()).content.decode()
+    assert "The neural network art gallery" not in visitor.get(LANDING).content.decode()
+    assert (
+        "The neural network art gallery" in visitor.get(other.get_absolute_url()).content.decode()
+    )
 
 
-def test_live_marker_appears_when_a_talk_starts_without_any_edit(client, demo_event, monkeypatch):
+def test_live_marker_appears_when_a_talk_starts_without_any_edit(visitor, demo_event, monkeypatch):
     talk = demo_event.talks.get(slug="neural-cellular-automata")
     monkeypatch.setattr("django.utils.timezone.now", lambda: talk.start - dt.timedelta(minutes=1))
-    assert "Live now" not in client.get(SCHEDULE).content.decode()
+    assert "Live now" not in visitor.get(SCHEDULE).content.decode()
     monkeypatch.setattr("django.utils.timezone.now", lambda: talk.start + dt.timedelta(minutes=1))
-    assert "Live now" in client.get(SCHEDULE).content.decode()
+    assert "Live now" in visitor.get(SCHEDULE).content.decode()
 
 
 # --- The version ---------------------------------------------------------------------
@@ -318,7 +384,9 @@ def test_pages_are_right_after_the_cache_is_emptied(client, demo_event):
 # --- What is shared, and what is not -------------------------------------------------
 
 
-def test_each_viewer_zone_has_its_own_fragment(client, demo_event):
+@pytest.mark.parametrize("browser", ["anonymous", "signed-in"])
+def test_each_viewer_zone_has_its_own_page_and_fragment(client, visitor, demo_event, browser):
+    client = client if browser == "anonymous" else visitor
     client.cookies["tz"] = "America/New_York"
     assert "in New York" in client.get(SCHEDULE).content.decode()
     client.cookies["tz"] = "Asia/Tokyo"

@@ -271,6 +271,8 @@ def freeze(monkeypatch, moment):
 
 
 def test_live_now_and_up_next_follow_the_clock(client, demo_event, monkeypatch):
+    # With a session: every page is rendered for the moment asked (no whole-page copy).
+    client.force_login(make_user())
     freeze(monkeypatch, dt.datetime(2020, 9, 19, 16, 20, tzinfo=MOSCOW))
     page = html(client.get(SCHEDULE))
     live, first, nxt, second = positions(
@@ -468,6 +470,7 @@ def test_happening_now_starts_with_the_event_not_its_first_talk(client, monkeypa
     event = make_event(day=dt.date(2030, 6, 1))  # 10:00-20:00 Moscow
     room = make_room(event)
     make_talk(event, room, start=dt.datetime(2030, 6, 1, 12, 0, tzinfo=MOSCOW))
+    client.force_login(make_user())
     freeze(monkeypatch, dt.datetime(2030, 6, 1, 9, 0, tzinfo=MOSCOW))
     assert "Happening now" not in html(client.get(event.get_absolute_url()))
     freeze(monkeypatch, dt.datetime(2030, 6, 1, 10, 30, tzinfo=MOSCOW))
