@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 LOCKED_OUT = "Too many failed login attempts. Try again later."
 WRONG_PASSWORD = "The email address and/or password you specified are not correct."
