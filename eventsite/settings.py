@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "accounts",
     "schedule",
+    "eventsite.apps.EventsiteConfig",
 ]
 
 MIDDLEWARE = [
