@@ -55,8 +55,16 @@ run: $(STAMP)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production-style serving: DEBUG, SECRET_KEY, DATABASE_URL, CACHE_URL... come from
-# the environment or .env (README.md, docs/deploy.md).
+# the environment or .env (README.md, docs/deploy.md). Refuses to start while DEBUG is
+# on (the default) unless ALLOW_DEBUG_SERVE=1: debug pages show settings and code.
 serve: $(STAMP)
+	@debug=$$($(BIN)/python manage.py shell --verbosity 0 \
+		--command "from django.conf import settings; print(settings.DEBUG)") || exit 1; \
+	if [ "$$debug" != False ] && [ "$(ALLOW_DEBUG_SERVE)" != 1 ]; then \
+		echo "make serve: DEBUG is on, and debug pages show settings and code to anyone." >&2; \
+		echo "Set DEBUG=False with SECRET_KEY, ALLOWED_HOSTS... (README.md), or ALLOW_DEBUG_SERVE=1 to serve in debug mode anyway." >&2; \
+		exit 1; \
+	fi
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WEB_CONCURRENCY) \

@@ -37,7 +37,7 @@ SITE_URL = env.str(
 ).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "eventsite.apps.EventsiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "accounts",
     "schedule",
+    "eventsite.apps.EventsiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,13 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Whose address the rate limits above count. Behind a reverse proxy every request
+# comes from the proxy: name how many proxies append to X-Forwarded-For (nginx with
+# $proxy_add_x_forwarded_for: 1), or the header the proxy sets to the client's
+# address (X-Real-IP). Without a proxy leave both unset: the headers are then
+# ignored, since any client could write them.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default=None)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -2,9 +2,18 @@
 
 An upload is read into memory (at most ``MAX_UPLOAD_BYTES``), verified, decoded
 under a pixel limit, turned upright from its EXIF orientation, converted to RGB
-(first frame of an animation), cropped to squares and re-encoded as WebP from
-the bare pixels, so no metadata (EXIF, GPS, XMP, ICC, comments) survives. The
+(first frame of an animation), shrunk, cropped to squares and re-encoded as WebP
+from the bare pixels, so no metadata (EXIF, GPS, XMP, ICC, comments) survives. The
 stored files get generated names; the uploader's file name is never used.
+
+Memory: a file of a few hundred KB can describe a huge image, so the pixel count
+is read from the header and checked before any pixel is decoded. Pillow holds at
+most 4 bytes a pixel in the modes of these formats, so a full-size frame takes at
+most 100 MB (``MAX_PIXELS``). A JPEG is decoded at 1/2 to 1/8 scale when that
+still leaves enough pixels; other images are decoded whole (WebP's decoder needs
+up to four such frames while it works), flattened to RGB with at most two more
+full-size frames (a palette with transparency), then shrunk to a working size
+before the crops. So one upload needs at most about 400 MB, usually far less.
 
 Files are written and deleted through the field's storage API only, so the same
 code works with the local file system and with S3-like storages.
@@ -22,10 +31,13 @@ from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 25_000_000
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 LARGE_SIZE = 400
 SMALL_SIZE = 96
+# The short side kept for the crops: twice the larger crop, so that the final
+# resampling still has pixels to average.
+WORKING_SIZE = 2 * LARGE_SIZE
 OUTPUT_FORMAT = "WEBP"
 OUTPUT_EXTENSION = "webp"
 
@@ -87,7 +99,7 @@ def process_photo(upload) -> ProcessedPhoto:
 
 
 def _decode(data: bytes) -> Image.Image:
-    """The first frame of the image in ``data``, upright, as RGB."""
+    """The first frame of the image in ``data``, upright, as RGB, shrunk to a working size."""
     # verify() checks the structure without decoding; it leaves the object unusable,
     # hence the second open. Image.open only reads the header, so the pixel limit
     # is checked before any pixel is decoded.
@@ -98,9 +110,14 @@ def _decode(data: bytes) -> Image.Image:
         _check_pixels(image)
         if getattr(image, "is_animated", False):
             image.seek(0)
+        # JPEG only: decode at the smallest of 1/8, 1/4, 1/2 scale that keeps both
+        # sides at least WORKING_SIZE.
+        image.draft(None, (WORKING_SIZE, WORKING_SIZE))
         # Decodes every pixel: a truncated file fails here (LOAD_TRUNCATED_IMAGES is off).
         image.load()
-        return _to_rgb(ImageOps.exif_transpose(image))
+        # In place: without an orientation, a new image would be a full-size copy.
+        ImageOps.exif_transpose(image, in_place=True)
+        return _shrunk(_to_rgb(image))
 
 
 def _check_pixels(image: Image.Image) -> None:
@@ -119,14 +136,23 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         image.mode == "P" and "transparency" in image.info
     )
     if has_alpha:
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
+        # RGBA and LA paste onto RGB as they are (no full-size copy); the mask is
+        # their alpha band.
+        source = image if image.mode in ("RGBA", "LA") else image.convert("RGBA")
+        background = Image.new("RGB", source.size, (255, 255, 255))
+        background.paste(source, mask=source)
         return background
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
         # 16-bit and float greys: scale to 8 bits before the RGB conversion.
         image = image.point(lambda value: value / 256).convert("L")
     return image.convert("RGB")
+
+
+def _shrunk(image: Image.Image) -> Image.Image:
+    """``image`` averaged down by a whole factor to a short side of at least WORKING_SIZE,
+    so that the two crops resample a small image, not the whole upload twice."""
+    factor = min(image.size) // WORKING_SIZE
+    return image.reduce(factor) if factor >= 2 else image
 
 
 def _square(image: Image.Image, size: int) -> bytes:

@@ -29,13 +29,14 @@ def jpeg_with_gps(size=(800, 600)):
     return image_bytes(size=size, exif=exif.tobytes())
 
 
-def jpeg_rotated_6():
-    """Stored landscape, left half red and right half blue, EXIF orientation 6.
+def jpeg_rotated_6(side=100):
+    """Stored landscape (2·side × side), left half red and right half blue, EXIF
+    orientation 6.
 
     Shown upright it is portrait: red on top, blue below.
     """
-    image = Image.new("RGB", (200, 100), "blue")
-    image.paste((255, 0, 0), (0, 0, 100, 100))
+    image = Image.new("RGB", (2 * side, side), "blue")
+    image.paste((255, 0, 0), (0, 0, side, side))
     exif = Image.Exif()
     exif[ORIENTATION] = 6
     out = io.BytesIO()
@@ -50,9 +51,9 @@ def animated(fmt="GIF"):
     return out.getvalue()
 
 
-@functools.cache
-def png_bomb(width=30000, height=30000):
-    """A valid 1-bit PNG of width×height pixels, about 100 KB on disk."""
+def _png(width, height, bit_depth, color_type, row_bytes, level=9):
+    """A valid PNG of width×height pixels, all bytes zero, made without Pillow
+    (which would hold every pixel in memory to encode it)."""
 
     def chunk(kind, data):
         return (
@@ -62,11 +63,24 @@ def png_bomb(width=30000, height=30000):
             + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
         )
 
-    row = b"\0" * (1 + (width + 7) // 8)
-    compressor = zlib.compressobj(9)
+    row = b"\0" * (1 + row_bytes)
+    compressor = zlib.compressobj(level)
     idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+@functools.cache
+def png_bomb(width=30000, height=30000):
+    """A valid 1-bit PNG of width×height pixels, about 100 KB on disk."""
+    return _png(width, height, bit_depth=1, color_type=0, row_bytes=(width + 7) // 8)
+
+
+@functools.cache
+def rgba_png(width, height):
+    """A valid RGBA PNG of width×height transparent pixels: 4 bytes a pixel once
+    decoded, a few hundred KB on disk (6400×6250: 40 megapixels, 160 MB decoded)."""
+    return _png(width, height, bit_depth=8, color_type=6, row_bytes=4 * width, level=1)
 
 
 def upload(data, name="photo.jpg", content_type="image/jpeg"):

@@ -55,15 +55,10 @@ def sign_in(page, user, base_url):
 
 
 def log_in_with_form(page, email, password, path="/accounts/login/"):
-    """Sign in as a person would, through allauth's form (or the admin's with
-    ``path="/admin/login/"``)."""
+    """Sign in as a person would, through allauth's form. Any page that asks for a
+    login will do as ``path`` (``"/admin/"`` sends staff to the same form)."""
     page.goto(path)
-    if path.startswith("/admin/"):
-        page.fill("#id_username", email)
-        page.fill("#id_password", password)
-        page.click("input[type=submit]")
-    else:
-        page.fill("input[name=login]", email)
-        page.fill("input[name=password]", password)
-        page.locator("form button[type=submit]").first.click()
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").first.click()
     page.wait_for_load_state()

@@ -34,12 +34,12 @@ def _evening_event(event):
 
 
 def test_organiser_adds_talk_in_admin_and_it_appears_on_schedule(page, e2e_demo_event):
-    from accounts.models import User
+    from tests.factories import make_user
 
     _evening_event(e2e_demo_event)
-    User.objects.create_superuser("boss@example.com", "pw-superuser-123")
+    make_user("boss@example.com", password="pw-superuser-123", is_staff=True, is_superuser=True)
 
-    log_in_with_form(page, "boss@example.com", "pw-superuser-123", path="/admin/login/")
+    log_in_with_form(page, "boss@example.com", "pw-superuser-123", path="/admin/")
     expect(page.locator("#site-name")).to_contain_text("Eventsite back office")
     shot(page, "admin-index")
 
@@ -84,11 +84,11 @@ def test_admin_now_shortcut_fills_the_events_clock(new_page, e2e_demo_event, for
     """Times are entered in the event's zone; "Now" must not fill the UTC clock."""
     from zoneinfo import ZoneInfo
 
-    from accounts.models import User
+    from tests.factories import make_user
 
-    User.objects.create_superuser("boss@example.com", "pw-superuser-123")
+    make_user("boss@example.com", password="pw-superuser-123", is_staff=True, is_superuser=True)
     page = new_page(timezone_id="America/New_York")
-    log_in_with_form(page, "boss@example.com", "pw-superuser-123", path="/admin/login/")
+    log_in_with_form(page, "boss@example.com", "pw-superuser-123", path="/admin/")
     if form == "talk":
         page.goto(f"/admin/schedule/talk/{e2e_demo_event.talks.first().pk}/change/")
     else:

@@ -51,8 +51,9 @@ def test_jpeg_with_gps_comes_out_resized_without_any_exif():
     assert b"SecretCam" not in photo.large + photo.small
 
 
-def test_exif_orientation_6_comes_out_upright():
-    photo = process_photo(upload(jpeg_rotated_6()))
+@pytest.mark.parametrize("side", [100, 1600], ids=["small", "large"])
+def test_exif_orientation_6_comes_out_upright(side):
+    photo = process_photo(upload(jpeg_rotated_6(side)))
     image = opened(photo.large)
     # Upright the picture is portrait, red above blue; the square crop keeps the middle.
     assert near(image.getpixel((200, 20)), RED)
@@ -124,6 +125,19 @@ def test_large_but_allowed_pixel_count_passes_and_limit_is_set():
     assert Image.MAX_IMAGE_PIXELS == images.MAX_PIXELS
     photo = process_photo(upload(image_bytes(size=(4000, 3000), fmt="PNG")))
     assert_clean_square(photo.large, 400)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "size", "working_size"),
+    [
+        ("JPEG", (4000, 3000), (2000, 1500)),  # decoded at 1/2 scale
+        ("PNG", (4000, 3000), (1334, 1000)),  # decoded whole, averaged down by 3
+        ("JPEG", (1000, 600), (1000, 600)),  # small enough already
+    ],
+)
+def test_large_images_are_decoded_or_shrunk_to_a_working_size(fmt, size, working_size):
+    """The crops resample a small image, never the whole upload."""
+    assert images._decode(image_bytes(size=size, fmt=fmt)).size == working_size
 
 
 @pytest.mark.django_db
