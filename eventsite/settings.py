@@ -9,7 +9,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from .release import code_digest
+from eventsite.release import code_digest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
