@@ -16,6 +16,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
 from . import formats
@@ -579,10 +580,13 @@ class Talk(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
+    @cached_property
     def speaker_list(self):
-        """Speakers in their order; uses the prefetch of ``for_schedule()``."""
-        return [link.speaker for link in self.talk_speakers.all()]
+        """Speakers in their order: from the prefetch of ``for_schedule()``, else one query."""
+        links = self.talk_speakers.all()
+        if "talk_speakers" not in getattr(self, "_prefetched_objects_cache", {}):
+            links = links.select_related("speaker")
+        return [link.speaker for link in links]
 
     @property
     def duration(self):

@@ -186,19 +186,19 @@ class TalkDetailView(EventPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        event, programme = self.object, context["programme"]
+        event, programme, request = self.object, context["programme"], self.request
         talks = event.talks.all() if programme.preview else event.talks.public()
-        talk = talks.for_schedule().filter(slug=self.kwargs["talk"]).first()
+        talk = talks.select_related("room").filter(slug=self.kwargs["talk"]).first()
         if talk is None:
             raise Http404("No such talk.")
         talk.event = event
-        entry = programme.entry(talk)
         context.update(
             talk=talk,
-            entry=entry,
-            preview=context["preview"] or entry.is_draft,
+            preview=context["preview"] or talk.state == talk.State.DRAFT,
             description=seo.description_text(talk.abstract_html) or f"A talk at {event.name}.",
-            jsonld=seo.jsonld_script(seo.talk_data(talk, event, self.request)),
+            # Called by the template inside its fragments only: a cached page asks nothing more.
+            talk_entry=lambda: programme.entry(talk),
+            jsonld=lambda: seo.jsonld_script(seo.talk_data(talk, event, request)),
         )
         return context
 

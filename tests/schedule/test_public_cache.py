@@ -150,7 +150,8 @@ def test_talk_and_speaker_pages_take_constant_queries(
         client.get(TALK)
         client.get("/speakers/yuri-viazovetskyi/")
     client.force_login(make_user())
-    with django_assert_num_queries(SIGNED_IN + 3):  # a past event: no join panel
+    # The event and the talk; its article is cached; a past event has no join panel.
+    with django_assert_num_queries(SIGNED_IN + 2):
         client.get(TALK)
     with django_assert_num_queries(SIGNED_IN + 2):
         page = client.get("/speakers/yuri-viazovetskyi/").content.decode()
