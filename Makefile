@@ -18,6 +18,9 @@ UV := $(UV_DIR)/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
+# The Russian catalogue, compiled from locale/ru/LC_MESSAGES/django.po (the .mo is not committed).
+MO := locale/ru/LC_MESSAGES/django.mo
+
 .PHONY: run test test-e2e lint format serve bench install upgrade lock-check chromium gettext messages clean
 
 $(UV):
@@ -47,7 +50,24 @@ chromium:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-run: $(STAMP)
+# msgfmt and xgettext (Debian's gettext), for the catalogue; installed when missing.
+gettext:
+	@if ! command -v msgfmt >/dev/null; then \
+		echo "Installing gettext from Debian's packages..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext >/dev/null; \
+	fi
+
+$(MO): locale/ru/LC_MESSAGES/django.po | gettext
+	msgfmt --check -o $@ $<
+
+# After changing texts: collect them into the catalogue, then translate the new entries.
+messages: $(STAMP) gettext
+	$(BIN)/python manage.py makemessages -l ru --no-obsolete --no-location \
+		--ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=tests --ignore=bench
+	@echo "Translate the new entries in locale/ru/LC_MESSAGES/django.po (none may stay empty or fuzzy)."
+
+run: $(STAMP) $(MO)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --upcoming
 	$(BIN)/python manage.py ensure_dev_admin
@@ -57,7 +77,7 @@ run: $(STAMP)
 # Production-style serving: DEBUG, SECRET_KEY, DATABASE_URL, CACHE_URL... come from
 # the environment or .env (README.md, docs/deploy.md). Refuses to start while DEBUG is
 # on (the default) unless ALLOW_DEBUG_SERVE=1: debug pages show settings and code.
-serve: $(STAMP)
+serve: $(STAMP) $(MO)
 	@debug=$$($(BIN)/python manage.py shell --verbosity 0 \
 		--command "from django.conf import settings; print(settings.DEBUG)") || exit 1; \
 	if [ "$$debug" != False ] && [ "$(ALLOW_DEBUG_SERVE)" != 1 ]; then \
@@ -74,10 +94,10 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium $(MO)
 	$(BIN)/pytest
 
-test-e2e: $(STAMP) chromium
+test-e2e: $(STAMP) chromium $(MO)
 	$(BIN)/pytest -m e2e
 
 lint: $(STAMP)

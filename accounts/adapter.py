@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.utils import translation
 
 from schedule.views.redirects import is_same_site_path
 
@@ -10,3 +12,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth follows ``next`` after sign-in, sign-up and sign-out: the site's
         # rule (a path on this site, never a bare word or another host) applies.
         return is_same_site_path(self.request, url)
+
+    def save_user(self, request, user, form, commit=True):
+        # The language the person signed up in is theirs until they choose another:
+        # their later mails (registration, reminders) are sent in it.
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        return super().save_user(request, user, form, commit)

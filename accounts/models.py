@@ -1,6 +1,7 @@
 import secrets
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -51,6 +52,13 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_timezone],
         help_text="Schedules show times in this zone too, e.g. Europe/Berlin.",
+    )
+    language = models.CharField(
+        "language",
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="Pages and e-mails in this language; empty: the browser's.",
     )
     calendar_token = models.CharField(
         "calendar token",

@@ -1,14 +1,18 @@
 """Pages of the signed-in person: profile and their events."""
 
 from allauth.account.views import EmailView as AllauthEmailView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, UpdateView
+from django.views.i18n import set_language as django_set_language
 
 from schedule.access import private_response, private_room_details, room_access
 from schedule.models import Registration
@@ -107,3 +111,24 @@ def calendar_token_reset(request):
         "stop updating: subscribe again with the new address.",
     )
     return redirect_to_next(request, reverse("accounts:profile"))
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """The header's language switcher: Django's ``set_language`` (a cookie, then back to
+    ``next``), which also saves a signed-in person's choice on their profile.
+
+    The pages of visitors without a session are shared from the cache and carry no CSRF
+    token, and choosing a language is harmless for them; a signed-in person's pages do
+    carry one, and for them the check applies (their profile changes).
+    """
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+        if refused is not None:
+            return refused
+        language = request.POST.get("language")
+        if language in dict(settings.LANGUAGES) and language != request.user.language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+    return django_set_language(request)

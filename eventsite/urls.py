@@ -3,12 +3,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import EmailView
+from accounts.views import EmailView, set_language
 
 from . import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("i18n/language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     # allauth's page, going back to a safe ``next`` (before allauth's own route).

@@ -6,6 +6,7 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -26,6 +27,26 @@ def absolute_url(path: str, request=None) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
     return f"{settings.SITE_URL}{path}"
+
+
+def url_in_language(request, language: str, path: str | None = None) -> str:
+    """The absolute URL of this page in ``language``: plain for the site's default
+    language, with ``?lang=ru`` for the others (what ``hreflang`` alternates name)."""
+    url = absolute_url(path or request.path, request)
+    if language == settings.LANGUAGE_CODE:
+        return url
+    return f"{url}?{settings.LANGUAGE_QUERY_PARAMETER}={language}"
+
+
+def canonical_url(request, path: str | None = None) -> str:
+    """This page's canonical URL, in the language it is shown in."""
+    return url_in_language(request, translation.get_language(), path)
+
+
+def language_alternates(request, path: str | None = None) -> list[tuple[str, str]]:
+    """(hreflang, URL) of this page in every language, and the x-default."""
+    alternates = [(code, url_in_language(request, code, path)) for code, _ in settings.LANGUAGES]
+    return [*alternates, ("x-default", absolute_url(path or request.path, request))]
 
 
 def media_url(field, request=None) -> str:

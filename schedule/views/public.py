@@ -46,7 +46,7 @@ def anonymous_page_key(request) -> str | None:
     cookies = request.COOKIES
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
-    if set(request.GET) - {"tz"}:
+    if set(request.GET) - {"tz", settings.LANGUAGE_QUERY_PARAMETER}:
         return None
     choice = request.GET.get("tz", "")
     if choice not in (EVENT_MODE, VIEWER_MODE) and not is_valid_timezone(choice):
@@ -95,7 +95,7 @@ class HomeView(ListView):
         context["upcoming"] = [e for e in events if e.end >= now]
         context["live_ids"] = {e.pk for e in events if e.start <= now <= e.end}
         context["past"] = [e for e in events if e.end < now][::-1]
-        context["canonical_url"] = seo.absolute_url(self.request.path, self.request)
+        context["canonical_url"] = seo.canonical_url(self.request)
         return context
 
 
@@ -147,7 +147,7 @@ class EventPageView(DetailView):
             is_past=event.is_past(now),
             is_happening=event.start <= now <= event.end,
             preview=not event.is_published,
-            canonical_url=seo.absolute_url(request.path, request),
+            canonical_url=seo.canonical_url(request),
             og_image=seo.media_url(event.cover_image, request),
         )
         if self.join_panel and not context["is_past"]:
@@ -163,7 +163,7 @@ class EventDetailView(EventPageView):
         context = super().get_context_data(**kwargs)
         event = self.object
         context.update(
-            canonical_url=seo.absolute_url(event.get_absolute_url(), self.request),
+            canonical_url=seo.canonical_url(self.request, event.get_absolute_url()),
             description=event.tagline or seo.description_text(event.description_html),
             jsonld=seo.jsonld_script(seo.event_data(event, self.request)),
         )
@@ -241,7 +241,7 @@ class SpeakerDetailView(DetailView):
         context.update(
             talks=talks,
             preview=not self.links,
-            canonical_url=seo.absolute_url(speaker.get_absolute_url(), request),
+            canonical_url=seo.canonical_url(request, speaker.get_absolute_url()),
             description=speaker.headline or seo.description_text(speaker.bio_html),
             og_image=seo.media_url(speaker.photo, request),
         )
