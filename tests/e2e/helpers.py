@@ -60,5 +60,5 @@ def log_in_with_form(page, email, password, path="/accounts/login/"):
     page.goto(path)
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()

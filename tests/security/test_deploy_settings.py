@@ -17,6 +17,13 @@ from django.core.management.base import SystemCheckError
 BASE_DIR = Path(django_settings.BASE_DIR)
 
 
+@pytest.fixture(autouse=True)
+def _no_async_override(monkeypatch):
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the whole session; a real
+    # deployment never has it, and ``check --deploy`` rightly calls it an error.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 def check_deploy():
     out, err = io.StringIO(), io.StringIO()
     call_command("check", "--deploy", stdout=out, stderr=err)
