@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import template
+from django.utils.translation import gettext
 
 from schedule import formats
 from schedule.timezones import get_zone
@@ -23,7 +24,7 @@ def event_hours(event):
     """ "16:00–19:00 MSK" for a one-day event, "from 10:00 MSK" otherwise."""
     if event.local_start.date() == event.local_end.date():
         return formats.clock_range(event.start, event.end, event.tzinfo)
-    return f"from {formats.clock(event.start, event.tzinfo)}"
+    return gettext("from %(time)s") % {"time": formats.clock(event.start, event.tzinfo)}
 
 
 @register.filter

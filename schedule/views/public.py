@@ -28,7 +28,7 @@ from ..timezones import (
     EVENT_MODE,
     VIEWER_MODE,
     ZoneView,
-    city_name,
+    city_label,
     is_valid_timezone,
     viewer_timezone_name,
     zone_view_for,
@@ -107,12 +107,12 @@ def zone_switch(zones: ZoneView) -> list[dict]:
     return [
         {
             "param": EVENT_MODE,
-            "label": f"{city_name(zones.event_zone_name)} (event)",
+            "label": _("%(city)s (event)") % {"city": city_label(zones.event_zone_name)},
             "current": zones.mode == EVENT_MODE,
         },
         {
             "param": VIEWER_MODE,
-            "label": f"{city_name(zones.viewer_zone_name)} (yours)",
+            "label": _("%(city)s (yours)") % {"city": city_label(zones.viewer_zone_name)},
             "current": zones.mode == VIEWER_MODE,
         },
     ]
@@ -144,7 +144,7 @@ class EventPageView(DetailView):
             event_when=(
                 zones.range_label(event.start, event.end) if one_day else zones.label(event.start)
             ),
-            event_when_prefix="" if one_day else "from ",
+            event_when_prefix="" if one_day else _("from") + " ",
             is_past=event.is_past(now),
             is_happening=event.start <= now <= event.end,
             preview=not event.is_published,
