@@ -448,13 +448,25 @@ class Speaker(models.Model):
 
     def save(self, *args, **kwargs):
         self.bio_html = render_markdown(self.bio)
+        changed = {"bio_html"}
+        # An invite belongs to the address it was sent to: a corrected e-mail voids it.
+        if self.invite_nonce and getattr(self, "_loaded_email", self.email) != self.email:
+            self.invite_nonce = ""
+            changed.add("invite_nonce")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "bio_html"}
+            kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
+        self._loaded_email = self.email
 
     def get_absolute_url(self):
         return reverse("schedule:speaker-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        speaker = super().from_db(db, field_names, values)
+        speaker._loaded_email = speaker.__dict__.get("email")
+        return speaker
 
     def is_visible_to(self, user, *, has_public_talks: bool) -> bool:
         """A speaker with a public talk is public; staff see all, a speaker their own."""

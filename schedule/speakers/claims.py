@@ -16,7 +16,7 @@ from operator import or_
 from allauth.account.models import EmailAddress
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -120,8 +120,14 @@ def claim_speaker(user, speaker_id, *, invite_nonce: str | None = None) -> Speak
         speaker.claimed_at = timezone.now()
         speaker.updated_by = user
         speaker.invite_nonce = ""
-        # .save(), not .update(): the public pages' cache listens to post_save.
-        speaker.save()
+        try:
+            # A savepoint: the same person claiming another profile at this very moment
+            # wins the unique account link; this claim then ends in a clear refusal.
+            # .save(), not .update(): the public pages' cache listens to post_save.
+            with transaction.atomic():
+                speaker.save()
+        except IntegrityError as error:
+            raise ClaimRefused("Your account already manages a speaker profile.") from error
     return speaker
 
 
