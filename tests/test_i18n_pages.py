@@ -1,12 +1,11 @@
 """Every page in English and in Russian: the language of the page, its Russian words, and
 no English text of the site left on a Russian page (names and content excepted)."""
 
+import datetime as dt
 import gettext
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-
-import datetime as dt
 
 import pytest
 from django.core import mail
