@@ -342,7 +342,7 @@ class TalkSpeakerInline(admin.TabularInline):
 
 
 class StateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
