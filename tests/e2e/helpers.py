@@ -2,11 +2,14 @@
 
 import os
 import re
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+
+from tests.mfa import enrol_totp, totp_code
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -60,5 +63,24 @@ def log_in_with_form(page, email, password, path="/accounts/login/"):
     page.goto(path)
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def enrol_staff(user):
+    """Give a staff account an authenticator app (the back office requires one);
+    returns its secret for ``enter_totp_code``."""
+    secret, _codes = enrol_totp(user)
+    return secret
+
+
+def enter_totp_code(page, secret, *, periods_ahead=0):
+    """On allauth's two-factor step, type the code the authenticator shows now.
+
+    A code works once; a second sign-in within the same 30 seconds uses the next
+    period's code (``periods_ahead=1``), which allauth's tolerance accepts.
+    """
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    page.fill("input[name=code]", totp_code(secret, time.time() + 30 * periods_ahead))
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
