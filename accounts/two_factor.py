@@ -75,8 +75,8 @@ class AdminTwoFactorMiddleware:
             messages.warning(
                 request,
                 _(
-                    "The back office needs two-factor sign-in. Add an authenticator app "
-                    "below; then open the back office again."
+                    "The back office needs two-factor sign-in: confirm your password if "
+                    "asked, add an authenticator app, then open the back office again."
                 ),
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
