@@ -189,11 +189,17 @@ class TeamInline(EventScopedInline, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
 
+    @admin.display(description=_("e-mail address"))
+    def email(self, member):
+        """Shown to organisers, who see the team read-only."""
+        return member.user.email
+
     def _owns(self, request, obj):
         return obj is not None and obj.pk is not None and teams.is_owner(request.user, obj)
 
     def has_view_permission(self, request, obj=None):
-        return teams.sees_everything(request.user) or (obj is not None and may_see(request, obj))
+        # The rows are the event's own (EventScopedInline.get_queryset).
+        return super().has_view_permission(request, obj) and self._object_permission(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return teams.sees_everything(request.user) or self._owns(request, obj)
