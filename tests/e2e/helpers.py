@@ -84,3 +84,8 @@ def enter_totp_code(page, secret, *, periods_ahead=0):
     page.fill("input[name=code]", totp_code(secret, time.time() + 30 * periods_ahead))
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
+
+
+def image_loads(locator) -> bool:
+    """Whether the image's file arrives and decodes (waits for it, unlike ``complete``)."""
+    return locator.evaluate("img => img.decode().then(() => img.naturalWidth > 0, () => false)")
