@@ -691,6 +691,15 @@ class RegistrationAdmin(EventScopedAdmin):
     actions = ["export_csv", "promote_waitlisted"]
     date_hierarchy = "created_at"
 
+    def has_add_permission(self, request):
+        # People register themselves; picking any account by its id (and so reading
+        # its address) is for superusers.
+        return super().has_add_permission(request) and teams.manages_person_fields(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if teams.manages_person_fields(request.user) else [*fields, "user"]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"status", "event"} & set(form.changed_data):

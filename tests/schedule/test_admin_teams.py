@@ -352,6 +352,18 @@ def test_alphas_talk_cannot_take_bravos_room_or_speaker(world):
     assert_nothing_of_bravo(client.get(admin_url(Talk, "add")), "talk add")
 
 
+def test_a_registration_cannot_be_moved_to_another_account_by_a_team(world):
+    client = world["owner_client"]
+    registration = world["alpha"][Registration]
+    url = admin_url(Registration, "change", registration.pk)
+    assert 'name="user"' not in client.get(url).content.decode()
+    other = world["bravo"][Registration].user
+    client.post(url, {"user": other.pk, "event": registration.event_id, "status": "confirmed"})
+    registration.refresh_from_db()
+    assert registration.user_id != other.pk
+    assert client.get(admin_url(Registration, "add")).status_code == 403
+
+
 def test_speaker_person_fields_are_read_only_for_teams(world):
     client = world["organiser_client"]
     shared = world["shared"]
