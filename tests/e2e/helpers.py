@@ -3,9 +3,12 @@
 import os
 import re
 import time
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 
@@ -89,3 +92,17 @@ def enter_totp_code(page, secret, *, periods_ahead=0):
 def image_loads(locator) -> bool:
     """Whether the image's file arrives and decodes (waits for it, unlike ``complete``)."""
     return locator.evaluate("img => img.decode().then(() => img.naturalWidth > 0, () => false)")
+
+
+def organisers_group():
+    """The "Organisers" group with its permissions, as the migrations make it.
+
+    A transactional test that runs before the browser tests may have flushed the
+    migrations' rows; the same migration functions put the group back.
+    """
+    for name, function in [
+        ("0002_organisers_group", "create_group"),
+        ("0006_event_teams_and_audit_log", "grant_team_permissions"),
+    ]:
+        getattr(import_module(f"schedule.migrations.{name}"), function)(apps, None)
+    return Group.objects.get(name="Organisers")

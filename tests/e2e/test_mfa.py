@@ -6,12 +6,17 @@ import re
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from schedule.models import EventTeamMember
 from tests.e2e.conftest import DESKTOP, PHONE
-from tests.e2e.helpers import enter_totp_code, log_in_with_form, shot
+from tests.e2e.helpers import (
+    enrol_staff,
+    enter_totp_code,
+    log_in_with_form,
+    organisers_group,
+    shot,
+)
 from tests.factories import PASSWORD, make_user
 from tests.mfa import totp_code
 
@@ -29,7 +34,7 @@ def password_step(page, email):
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
 def test_organiser_enrols_signs_in_with_code_and_recovery_code(new_page, e2e_demo_event, viewport):
     organiser = make_user("ml-art-team@example.com", is_staff=True)
-    organiser.groups.add(Group.objects.get(name="Organisers"))
+    organiser.groups.add(organisers_group())
     EventTeamMember.objects.create(event=e2e_demo_event, user=organiser)
     page = new_page(viewport=viewport)
 
@@ -107,3 +112,58 @@ def test_attendee_finds_two_factor_on_the_profile(new_page, live_server, user):
     expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
     expect(page.locator("main")).to_contain_text("Authenticator App")
     shot(page, "two-factor-index")
+
+
+def virtual_authenticator(page):
+    """Chromium's built-in authenticator (DevTools WebAuthn domain): a passkey that
+    answers every request as if the person touched it."""
+    session = page.context.new_cdp_session(page)
+    session.send("WebAuthn.enable")
+    session.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return session
+
+
+def test_organiser_adds_a_passkey_and_signs_in_with_it(new_page, e2e_demo_event, settings):
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # the live server speaks http
+    organiser = make_user("ml-art-keys@example.com", is_staff=True)
+    organiser.groups.add(organisers_group())
+    EventTeamMember.objects.create(event=e2e_demo_event, user=organiser)
+    secret = enrol_staff(organiser)
+    page = new_page(viewport=DESKTOP)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    virtual_authenticator(page)
+
+    password_step(page, organiser.email)
+    enter_totp_code(page, secret)
+    page.goto("/accounts/2fa/webauthn/add/")
+    if "/reauthenticate/" in page.url:
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("main form button[type=submit]").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add Security Key")
+    page.fill("input[name=name]", "Laptop passkey")
+    shot(page, "add-passkey")
+    page.locator("#mfa_webauthn_add").click()
+    page.wait_for_load_state()
+    expect(page.locator(".messages")).to_contain_text("Security key added")
+    assert Authenticator.objects.filter(user=organiser, type=Authenticator.Type.WEBAUTHN).exists()
+
+    sign_out(page)
+    password_step(page, organiser.email)
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    shot(page, "code-step-with-passkey")
+    page.locator("#mfa_webauthn_authenticate").click()
+    expect(page.locator("#site-name")).to_contain_text("Eventsite back office")
+    assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -99,8 +99,9 @@ def test_admin_logout_works_before_enrolling(boss):
 
 
 # Transactional: allauth announces the new authenticator once the activation commits,
-# within the request, as in production.
-@pytest.mark.django_db(transaction=True)
+# within the request, as in production. Serialized rollback keeps the migrations' data
+# (the Organisers group) for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_staff_enrols_with_a_code_and_then_opens_the_back_office(client, boss):
     login = client.post(
         "/accounts/login/?next=/admin/", {"login": boss.email, "password": PASSWORD}
