@@ -263,7 +263,8 @@ BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)
 # optional for everyone (profile, /accounts/2fa/), required for staff before any
 # admin page (accounts/two_factor.py). Wrong codes count against the same
 # "login_failed" limits as wrong passwords (ACCOUNT_RATE_LIMITS above).
-INSTALLED_APPS += ["allauth.mfa"]
+# humanize: the list of passkeys says when each was last used.
+INSTALLED_APPS += ["allauth.mfa", "django.contrib.humanize"]
 MIDDLEWARE += ["accounts.two_factor.AdminTwoFactorMiddleware"]
 # Passkeys and security keys (WebAuthn) as a second factor: allauth's scripts are
 # static files and their data JSON blocks, so the CSP above needs no exception.
