@@ -13,6 +13,8 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schedule import teams
@@ -391,3 +393,26 @@ def test_organiser_without_a_team_sees_no_event(world, staff_client_for):
     assert "Alpha Meetup" not in page
     assert "Bravo Gala" not in page
     assert "0 events" in page
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_team_changelists_take_as_many_queries_for_one_row_as_for_many(world):
+    client = world["owner_client"]
+    alpha = world["alpha"][Event]
+    urls = [admin_url(model, "changelist") for model, _ in schedule_admins()]
+    few = {url: _queries(client, url) for url in urls}
+    for n in range(6):
+        room = make_room(alpha, name=f"Extra room {n}")
+        speaker = make_speaker(name=f"Extra speaker {n}")
+        talk = make_talk(alpha, room, title=f"Extra talk {n}", speakers=[speaker, world["shared"]])
+        registration = make_registration(make_user(f"extra{n}@example.com"), alpha)
+        JoinClick.objects.create(user=registration.user, room=talk.room)
+        EventAuditLog.objects.create(event=alpha, action=EventAuditLog.Action.TEAM, detail=f"x{n}")
+    many = {url: _queries(client, url) for url in urls}
+    assert many == few
