@@ -416,3 +416,21 @@ def test_team_changelists_take_as_many_queries_for_one_row_as_for_many(world):
         EventAuditLog.objects.create(event=alpha, action=EventAuditLog.Action.TEAM, detail=f"x{n}")
     many = {url: _queries(client, url) for url in urls}
     assert many == few
+
+
+def test_a_speaker_added_by_a_team_stays_visible_to_it_until_they_speak(world, staff_client_for):
+    client = world["organiser_client"]
+    response = client.post(
+        admin_url(Speaker, "add"),
+        {"name": "Newcomer Speaker", "slug": "newcomer", "email": "newcomer@example.com"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    newcomer = Speaker.objects.get(slug="newcomer")
+    assert newcomer.email == "newcomer@example.com"  # a new speaker gets an address
+    assert "Newcomer Speaker" in client.get(admin_url(Speaker, "changelist")).content.decode()
+    bravo_client = staff_client_for(world["bravo"][EventTeamMember].user)
+    assert bravo_client.get(admin_url(Speaker, "change", newcomer.pk)).status_code == 404
+    # Once the speaker has a talk at Alpha, it is Alpha's: still hidden from Bravo.
+    TalkSpeaker.objects.create(talk=world["alpha"][Talk], speaker=newcomer, position=5)
+    assert client.get(admin_url(Speaker, "change", newcomer.pk)).status_code == 200
+    assert bravo_client.get(admin_url(Speaker, "change", newcomer.pk)).status_code == 404
