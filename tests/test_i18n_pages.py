@@ -144,7 +144,13 @@ def test_signed_in_pages_in_both_languages(client, demo_event):
     make_registration(person, demo_event)
     client.force_login(person)
     urls = {
-        reverse("accounts:profile"): ["Ваш профиль", "Часовой пояс", "Ваш календарь"],
+        reverse("accounts:profile"): [
+            "Ваш профиль",
+            "Часовой пояс",
+            "Ваш календарь",
+            "— язык браузера —",
+            'data-filter-label="Поиск по списку"',
+        ],
         reverse("accounts:my-events"): ["Ваши события", "Прошедшие", "Подтверждена"],
         reverse("account_email"): ["Сменить адрес e-mail", "Вы входите с адресом"],
         reverse("account_change_password"): ["Сменить пароль"],
