@@ -266,3 +266,34 @@ def test_the_english_detector_finds_the_sites_english(client, demo_event):
     """The check above can fail: on the English page it finds the site's words."""
     found = english_left(get(client, EVENT, "en"))
     assert {"Schedule", "Programme", "Get the schedule"} <= found
+
+
+@pytest.mark.parametrize(
+    ("rooms", "text"),
+    [
+        (2, "Доклады идут в прямом эфире в 2 комнатах"),
+        (5, "Доклады идут в прямом эфире в 5 комнатах"),
+        (21, "Доклады идут в прямом эфире в 21 комнате"),
+    ],
+)
+def test_the_number_of_rooms_takes_the_right_plural(client, upcoming_demo, rooms, text):
+    from tests.factories import make_room, make_talk
+
+    for _ in range(rooms - 1):
+        make_talk(upcoming_demo, make_room(upcoming_demo))
+    upcoming_demo.save()
+    assert text in client.get(EVENT, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+
+def test_the_speaker_invite_is_in_the_language_of_the_speakers_talk(client, superuser, demo_event):
+    client.force_login(superuser)  # an English-speaking organiser
+    russian = Speaker.objects.get(slug="roman-kosovichev")
+    english = Speaker.objects.get(slug="alexander-mordvintsev")
+    for speaker in (russian, english):
+        client.post(reverse("admin:schedule_speaker_send_invite", args=[speaker.pk]))
+    to_russian, to_english = mail.outbox[-2:]
+    assert to_russian.subject == "[Eventsite] Ведите свой профиль спикера, Roman Kosovichev"
+    assert "Ссылка действует один раз и истекает через 7 дней" in to_russian.body
+    assert "Организаторы приглашают вас" in to_russian.body
+    assert "http://testserver/\n" in to_russian.body
+    assert to_english.subject == "[Eventsite] Manage your speaker profile, Alexander Mordvintsev"
