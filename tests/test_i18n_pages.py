@@ -297,3 +297,21 @@ def test_the_speaker_invite_is_in_the_language_of_the_speakers_talk(client, supe
     assert "Организаторы приглашают вас" in to_russian.body
     assert "http://testserver/\n" in to_russian.body
     assert to_english.subject == "[Eventsite] Manage your speaker profile, Alexander Mordvintsev"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Page not found"), ("ru", "Страница не найдена")]
+)
+def test_a_missing_page_answers_in_the_visitors_language(client, language, heading):
+    response = client.get("/events/no-such-event/", HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert lang_of(html) == language and f"<h1>{heading}</h1>" in html
+
+
+def test_a_refused_page_says_why_in_russian(client):
+    client.force_login(make_user(language="ru"))
+    response = client.post(reverse("speaker:speaker-profile"), {})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Нет доступа</h1>" in html and "Вы не ведёте профиль спикера." in html
