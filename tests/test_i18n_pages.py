@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from schedule.demo import load_demo
-from schedule.models import Speaker
-from tests.factories import make_registration, make_user
+from schedule.models import EventTeamMember, Speaker
+from tests.factories import make_registration, make_room, make_talk, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -242,6 +242,7 @@ def test_the_verification_mail_is_in_the_language_of_the_sign_up(client):
 
 
 def test_the_admin_speaks_russian_to_a_russian_organiser(client, organiser, demo_event):
+    EventTeamMember.objects.create(event=demo_event, user=organiser)
     organiser.language = "ru"
     organiser.save()
     client.force_login(organiser)
@@ -277,8 +278,6 @@ def test_the_english_detector_finds_the_sites_english(client, demo_event):
     ],
 )
 def test_the_number_of_rooms_takes_the_right_plural(client, upcoming_demo, rooms, text):
-    from tests.factories import make_room, make_talk
-
     for _ in range(rooms - 1):
         make_talk(upcoming_demo, make_room(upcoming_demo))
     upcoming_demo.save()
