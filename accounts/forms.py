@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +36,8 @@ class ProfileForm(forms.ModelForm):
         labels = {"display_name": _("Display name")}
         help_texts = {"display_name": _("Shown to the organisers of the events you register for.")}
         widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Say what "no choice" means instead of Django's dashes.
+        self.fields["language"].choices = [("", _("— the browser's —")), *settings.LANGUAGES]

@@ -125,7 +125,14 @@ def timezone_form_field(*, required=True, **kwargs):
     choices = timezone_choices()
     if not required:
         choices = [("", _("— not set —")), *choices]
-    return forms.ChoiceField(choices=choices, required=required, **kwargs)
+    # static/js/timezone-filter.js labels its search box with these, in the page's language.
+    widget = forms.Select(
+        attrs={
+            "data-filter-label": _("Filter the list"),
+            "data-filter-placeholder": _("City or region, e.g. Berlin"),
+        }
+    )
+    return forms.ChoiceField(choices=choices, required=required, widget=widget, **kwargs)
 
 
 # ---------------------------------------------------------------------------

@@ -110,7 +110,15 @@ def test_sign_up_keeps_the_language_it_happened_in(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/events/ml-art-datafest-2020/", "/events/ml-art-datafest-2020/schedule/"]
+    "path",
+    [
+        "/",
+        "/events/ml-art-datafest-2020/",
+        "/events/ml-art-datafest-2020/schedule/",
+        "/events/ml-art-datafest-2020/schedule/?language=ru",
+        "/events/ml-art-datafest-2020/talks/non-existent-designer/",
+        "/speakers/roman-kosovichev/",
+    ],
 )
 def test_a_russian_page_is_never_served_to_an_english_visitor(demo_event, path):
     russian, english = Client(HTTP_ACCEPT_LANGUAGE="ru"), Client(HTTP_ACCEPT_LANGUAGE="en")

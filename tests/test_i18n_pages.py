@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from schedule.demo import load_demo
 from schedule.models import EventTeamMember, Speaker
-from tests.factories import make_registration, make_user
+from tests.factories import make_registration, make_room, make_talk, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,13 @@ def test_signed_in_pages_in_both_languages(client, demo_event):
     make_registration(person, demo_event)
     client.force_login(person)
     urls = {
-        reverse("accounts:profile"): ["Ваш профиль", "Часовой пояс", "Ваш календарь"],
+        reverse("accounts:profile"): [
+            "Ваш профиль",
+            "Часовой пояс",
+            "Ваш календарь",
+            "— язык браузера —",
+            'data-filter-label="Поиск по списку"',
+        ],
         reverse("accounts:my-events"): ["Ваши события", "Прошедшие", "Подтверждена"],
         reverse("account_email"): ["Сменить адрес e-mail", "Вы входите с адресом"],
         reverse("account_change_password"): ["Сменить пароль"],
@@ -236,9 +242,9 @@ def test_the_verification_mail_is_in_the_language_of_the_sign_up(client):
 
 
 def test_the_admin_speaks_russian_to_a_russian_organiser(client, organiser, demo_event):
+    EventTeamMember.objects.create(event=demo_event, user=organiser)
     organiser.language = "ru"
     organiser.save()
-    EventTeamMember.objects.create(event=demo_event, user=organiser)
     client.force_login(organiser)
     page = client.get(reverse("admin:schedule_talk_change", args=[demo_event.talks.first().pk]))
     html = page.content.decode()
@@ -261,3 +267,50 @@ def test_the_english_detector_finds_the_sites_english(client, demo_event):
     """The check above can fail: on the English page it finds the site's words."""
     found = english_left(get(client, EVENT, "en"))
     assert {"Schedule", "Programme", "Get the schedule"} <= found
+
+
+@pytest.mark.parametrize(
+    ("rooms", "text"),
+    [
+        (2, "Доклады идут в прямом эфире в 2 комнатах"),
+        (5, "Доклады идут в прямом эфире в 5 комнатах"),
+        (21, "Доклады идут в прямом эфире в 21 комнате"),
+    ],
+)
+def test_the_number_of_rooms_takes_the_right_plural(client, upcoming_demo, rooms, text):
+    for _ in range(rooms - 1):
+        make_talk(upcoming_demo, make_room(upcoming_demo))
+    upcoming_demo.save()
+    assert text in client.get(EVENT, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+
+def test_the_speaker_invite_is_in_the_language_of_the_speakers_talk(client, superuser, demo_event):
+    client.force_login(superuser)  # an English-speaking organiser
+    russian = Speaker.objects.get(slug="roman-kosovichev")
+    english = Speaker.objects.get(slug="alexander-mordvintsev")
+    for speaker in (russian, english):
+        client.post(reverse("admin:schedule_speaker_send_invite", args=[speaker.pk]))
+    to_russian, to_english = mail.outbox[-2:]
+    assert to_russian.subject == "[Eventsite] Ведите свой профиль спикера, Roman Kosovichev"
+    assert "Ссылка действует один раз и истекает через 7 дней" in to_russian.body
+    assert "Организаторы приглашают вас" in to_russian.body
+    assert "http://testserver/\n" in to_russian.body
+    assert to_english.subject == "[Eventsite] Manage your speaker profile, Alexander Mordvintsev"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Page not found"), ("ru", "Страница не найдена")]
+)
+def test_a_missing_page_answers_in_the_visitors_language(client, language, heading):
+    response = client.get("/events/no-such-event/", HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert lang_of(html) == language and f"<h1>{heading}</h1>" in html
+
+
+def test_a_refused_page_says_why_in_russian(client):
+    client.force_login(make_user(language="ru"))
+    response = client.post(reverse("speaker:speaker-profile"), {})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Нет доступа</h1>" in html and "Вы не ведёте профиль спикера." in html

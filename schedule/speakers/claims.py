@@ -197,7 +197,7 @@ def send_invite(speaker: Speaker, request=None) -> str:
         "speaker": speaker,
         "url": url,
         "days": INVITE_MAX_AGE.days,
-        "SITE_URL": absolute_url("", request),
+        "SITE_URL": absolute_url("/", request),  # the site, not the admin page that sent it
     }
     talk_language = speaker.talks.order_by("-start").values_list("language", flat=True).first()
     with translation.override(mail_language(speaker.user, talk_language)):

@@ -11,11 +11,11 @@
   wrapper.className = "tz-filter";
   var label = document.createElement("label");
   label.htmlFor = "tz-filter";
-  label.textContent = "Filter the list";
+  label.textContent = select.dataset.filterLabel || "Filter the list";
   var input = document.createElement("input");
   input.type = "search";
   input.id = "tz-filter";
-  input.placeholder = "City or region, e.g. Berlin";
+  input.placeholder = select.dataset.filterPlaceholder || "City or region, e.g. Berlin";
   input.setAttribute("aria-controls", "id_timezone");
   input.autocomplete = "off";
   wrapper.appendChild(label);

@@ -1,5 +1,6 @@
-"""axe-core on every page a visitor can reach, at phone and desktop widths, and the
-keyboard: a skip link first, every control reachable with Tab, focus visible.
+"""axe-core on every page a visitor can reach, in English and Russian, at phone and
+desktop widths, and the keyboard: a skip link first, every control reachable with Tab,
+focus visible.
 
 axe-core comes bundled in the axe-playwright-python package (axe.min.js, no download);
 it is injected with ``page.evaluate``, which the site's CSP does not block, so the
@@ -34,6 +35,7 @@ class Page:
     unverified: bool = False  # the signed-in user has not followed the verification link
     status: int = 200
     shows: str = ""  # text that proves the page is in the intended state
+    shows_ru: str = ""  # the same in Russian (the Russian pages' longer words are checked too)
     known_issue: str = ""  # xfail (not strict) until the branch that fixes it lands
 
     @property
@@ -49,7 +51,13 @@ PAGES = [
     Page("event", EVENT),
     Page("event-signed-in", EVENT, signed_in=True),
     # The join panel in each state a person meets before the event.
-    Page("event-open-anonymous", EVENT, upcoming=True, shows="sign up or sign in first"),
+    Page(
+        "event-open-anonymous",
+        EVENT,
+        upcoming=True,
+        shows="sign up or sign in first",
+        shows_ru="создайте учётную запись или войдите",
+    ),
     Page(
         "event-open-unverified",
         EVENT,
@@ -57,8 +65,16 @@ PAGES = [
         upcoming=True,
         unverified=True,
         shows="Send the verification mail again",
+        shows_ru="Отправить письмо для подтверждения ещё раз",
     ),
-    Page("event-open-signed-in", EVENT, signed_in=True, upcoming=True, shows="Register"),
+    Page(
+        "event-open-signed-in",
+        EVENT,
+        signed_in=True,
+        upcoming=True,
+        shows="Register",
+        shows_ru="Зарегистрироваться",
+    ),
     Page(
         "event-open-registered",
         EVENT,
@@ -66,6 +82,7 @@ PAGES = [
         upcoming=True,
         registered=True,
         shows="Find the ML ART room in the room list!",
+        shows_ru="Find the ML ART room in the room list!",
     ),
     Page(
         "join-refused",
@@ -74,9 +91,11 @@ PAGES = [
         upcoming=True,
         status=403,
         shows="Register to get the invite.",
+        shows_ru="Зарегистрируйтесь, чтобы получить приглашение.",
     ),
     Page("schedule", EVENT + "schedule/"),
     Page("talk", EVENT + "talks/neural-cellular-automata/"),
+    Page("talk-in-russian", EVENT + "talks/non-existent-designer/", shows_ru="на русском"),
     Page("speaker", "/speakers/alexander-mordvintsev/"),
     Page("login", "/accounts/login/"),
     Page("signup", "/accounts/signup/"),
@@ -89,13 +108,30 @@ PAGES = [
         upcoming=True,
         registered=True,
         shows="Join ML Art",
+        shows_ru="Войти в ML Art",
     ),
     Page("email", "/accounts/email/", signed_in=True),
     Page("password-change", "/accounts/password/change/", signed_in=True),
-    Page("speaker-claim", "/speaker/", signed_in=True, shows="No speaker profile waits"),
-    Page("speaker-edit", "/speaker/", signed_in=True, speaker=True, shows="Save profile"),
+    Page(
+        "speaker-claim",
+        "/speaker/",
+        signed_in=True,
+        shows="No speaker profile waits",
+        shows_ru="профиля спикера нет",
+    ),
+    Page(
+        "speaker-edit",
+        "/speaker/",
+        signed_in=True,
+        speaker=True,
+        shows="Save profile",
+        shows_ru="Сохранить профиль",
+    ),
 ]
 VIEWPORTS = [PHONE, DESKTOP]
+# The browser's language picks the page's (Accept-Language), as for a first visit.
+LOCALES = {"en": "en-GB", "ru": "ru-RU"}
+SIGN_OUT = {"en": "Sign out", "ru": "Выйти"}
 
 
 def _params():
@@ -133,14 +169,15 @@ def format_violations(violations):
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("language", list(LOCALES))
 @pytest.mark.parametrize("target", list(_params()))
 def test_page_has_no_serious_accessibility_violations(
-    new_page, live_server, user, e2e_demo_event, target
+    new_page, live_server, user, e2e_demo_event, target, language
 ):
-    """One test per page checks both widths: a live-server test costs a database
-    flush, so the page is loaded again at each width in the same context."""
+    """One test per page and language checks both widths: a live-server test costs a
+    database flush, so the page is loaded again at each width in the same context."""
     _arrange(target, user, e2e_demo_event)
-    page = new_page()
+    page = new_page(locale=LOCALES[language])
     if target.signed_in:
         sign_in(page, user, live_server.url)
     failures = []
@@ -150,15 +187,21 @@ def test_page_has_no_serious_accessibility_violations(
         if response.status == 404:
             pytest.skip(f"{target.path} is not on this branch yet (404)")
         assert response.status == target.status, f"{target.path} answered {response.status}"
+        assert page.locator("html").get_attribute("lang") == language
         if target.signed_in:
-            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-        if target.shows:
-            expect(page.locator("main")).to_contain_text(target.shows)
+            expect(page.get_by_role("button", name=SIGN_OUT[language])).to_be_visible()
+        shows = target.shows_ru if language == "ru" else target.shows
+        if shows:
+            expect(page.locator("main")).to_contain_text(shows)
+        # Long Russian words must not push the page sideways on a phone.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            failures.append(f"at {viewport['width']} px: {overflow} px wider than the window")
         shot(page, target.name)
 
         violations = Axe().run(page).response["violations"]
         REPORTS.mkdir(parents=True, exist_ok=True)
-        report = REPORTS / f"{target.name}-{viewport['width']}.json"
+        report = REPORTS / f"{target.name}-{language}-{viewport['width']}.json"
         report.write_text(json.dumps(violations, indent=2))
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         if blocking:
