@@ -92,6 +92,7 @@ PAGES = [
     ),
     Page("email", "/accounts/email/", signed_in=True),
     Page("password-change", "/accounts/password/change/", signed_in=True),
+    Page("two-factor", "/accounts/2fa/", signed_in=True, shows="Authenticator App"),
     Page("speaker-claim", "/speaker/", signed_in=True, shows="No speaker profile waits"),
     Page("speaker-edit", "/speaker/", signed_in=True, speaker=True, shows="Save profile"),
 ]
