@@ -46,7 +46,7 @@ def revoke_team_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0005_event_version_and_stored_html'),
+        ('schedule', '0006_verbose_names_for_translation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
