@@ -258,6 +258,13 @@ class EventAdmin(EventScopedAdmin):
             # More places (or no limit any more): the waitlist moves up at once.
             _fill_free_places(self, request, obj)
 
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None and not teams.sees_everything(request.user):
+            # Whoever adds an event owns it; the rest of the team joins on its page.
+            inlines = [inline for inline in inlines if not isinstance(inline, TeamInline)]
+        return inlines
+
     def has_delete_permission(self, request, obj=None):
         # An event is deleted by its owners, one at a time (no bulk action for teams).
         if not super().has_delete_permission(request, obj):

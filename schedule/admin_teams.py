@@ -234,7 +234,8 @@ def team_changes(formset):
 
 
 class EventAuditLogAdmin(EventScopedAdmin):
-    list_display = ["at", "event", "action", "user", "detail"]
+    # The detail first: the changelist shares 1280 px with the sidebar and the filters.
+    list_display = ["at", "action", "detail", "user", "event"]
     list_filter = ["event", "action"]
     list_select_related = ["event", "user"]
     search_fields = ["detail", "user__email"]

@@ -113,6 +113,13 @@ PAGES = [
     Page("email", "/accounts/email/", signed_in=True),
     Page("password-change", "/accounts/password/change/", signed_in=True),
     Page(
+        "two-factor",
+        "/accounts/2fa/",
+        signed_in=True,
+        shows="Authenticator App",
+        shows_ru="Приложение аутентификатор",
+    ),
+    Page(
         "speaker-claim",
         "/speaker/",
         signed_in=True,

@@ -167,3 +167,33 @@ def test_organiser_adds_a_passkey_and_signs_in_with_it(new_page, e2e_demo_event,
     page.locator("#mfa_webauthn_authenticate").click()
     expect(page.locator("#site-name")).to_contain_text("Eventsite back office")
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_owner_adds_a_colleague_to_the_team_and_reads_the_log(new_page, e2e_demo_event, viewport):
+    group = organisers_group()
+    owner = make_user("ml-art-lead@example.com", is_staff=True)
+    owner.groups.add(group)
+    EventTeamMember.objects.create(event=e2e_demo_event, user=owner, role="owner")
+    colleague = make_user("ml-art-helper@example.com", is_staff=True)
+    colleague.groups.add(group)
+    secret = enrol_staff(owner)
+    page = new_page(viewport=viewport)
+    password_step(page, owner.email)
+    enter_totp_code(page, secret)
+
+    page.goto(f"/admin/schedule/event/{e2e_demo_event.pk}/change/")
+    group_box = page.locator("#team_members-group")
+    expect(group_box).to_contain_text("ml-art-lead@example.com")
+    group_box.locator(".add-row a").click()
+    page.fill("#id_team_members-1-email", "ml-art-helper@example.com")
+    shot(page, "team-inline")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert EventTeamMember.objects.filter(event=e2e_demo_event, user=colleague).exists()
+
+    page.goto("/admin/schedule/eventauditlog/")
+    expect(page.locator("#result_list")).to_contain_text(
+        "ml-art-helper@example.com added as organiser"
+    )
+    shot(page, "event-log")

@@ -190,6 +190,7 @@ def test_the_log_is_for_owners_of_the_event(team, staff_client_for):
 
 def test_an_organiser_creating_an_event_owns_it(team):
     client = team["member_client"]
+    assert "team_members" not in client.get(reverse("admin:schedule_event_add")).content.decode()
     response = client.post(
         reverse("admin:schedule_event_add"),
         {

@@ -18,7 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write(
-                f"Admin: sign in at {settings.SITE_URL}/admin/ with your superuser account."
+                f"Admin: sign in at {settings.SITE_URL}/admin/ with your superuser account "
+                "(and the code of its authenticator app)."
             )
             return
         if not settings.DEBUG:
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             self.style.WARNING(
                 "\nCreated a local admin account (shown only this once):\n"
                 f"  e-mail:   {DEV_ADMIN_EMAIL}\n  password: {password}\n"
-                f"  sign in at {settings.SITE_URL}/admin/\n"
+                f"  sign in at {settings.SITE_URL}/admin/ (first you add an authenticator app:\n"
+                "  the back office needs two-factor sign-in)\n"
             )
         )
