@@ -6,6 +6,7 @@ app_name = "schedule"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("events/", views.EventIndexView.as_view(), name="event-index"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("events/<slug:slug>/schedule/", views.EventScheduleView.as_view(), name="event-schedule"),
     path(

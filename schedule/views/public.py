@@ -36,31 +36,41 @@ from ..timezones import (
 ANONYMOUS_PAGE_SECONDS = 5
 
 
-def anonymous_page_key(request) -> str | None:
+def anonymous_page_key(request, query_key=None) -> str | None:
     """The cache key of this page for a visitor without a session, else None.
 
     Made of what the page can differ by, each value checked: the path, the zone
     choice (``?tz=``) and the zone cookie, the language. Any other query string
-    skips the cache, so made-up URLs cannot fill it.
+    skips the cache, so made-up URLs cannot fill it, unless the page passes
+    ``query_key(request)``: the rest of the query in one canonical form when every
+    value is one the page knows, else None (not cached).
     """
     cookies = request.COOKIES
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
+    query = ""
     if set(request.GET) - {"tz", settings.LANGUAGE_QUERY_PARAMETER}:
-        return None
+        query = query_key(request) if query_key else None
+        if query is None:
+            return None
     choice = request.GET.get("tz", "")
     if choice not in (EVENT_MODE, VIEWER_MODE) and not is_valid_timezone(choice):
         choice = ""
     zone = viewer_timezone_name(request) or ""
-    return f"page:{request.path}:{choice}:{zone}:{translation.get_language()}"
+    return f"page:{request.path}:{choice}:{zone}:{translation.get_language()}:{query}"
 
 
-def cached_for_anonymous(view):
-    """Serve ``view``'s page to visitors without a session from the cache."""
+def cached_for_anonymous(view=None, *, query_key=None):
+    """Serve ``view``'s page to visitors without a session from the cache.
+
+    ``@cached_for_anonymous(query_key=...)``: see ``anonymous_page_key``.
+    """
+    if view is None:
+        return lambda view: cached_for_anonymous(view, query_key=query_key)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        key = anonymous_page_key(request)
+        key = anonymous_page_key(request, query_key)
         if key is None:
             return view(request, *args, **kwargs)
         content = caches["pages"].get(key)

@@ -75,6 +75,7 @@ PAGES = [
         status=403,
         shows="Register to get the invite.",
     ),
+    Page("events-index", "/events/", shows="Past events"),
     Page("schedule", EVENT + "schedule/"),
     Page("talk", EVENT + "talks/neural-cellular-automata/"),
     Page("speaker", "/speakers/alexander-mordvintsev/"),
