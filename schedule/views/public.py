@@ -32,6 +32,7 @@ from ..timezones import (
     viewer_timezone_name,
     zone_view_for,
 )
+from .share_images import event_image_url, speaker_image_url, talk_image_url
 
 ANONYMOUS_PAGE_SECONDS = 5
 
@@ -158,7 +159,7 @@ class EventPageView(DetailView):
             is_happening=event.start <= now <= event.end,
             preview=not event.is_published,
             canonical_url=seo.canonical_url(request),
-            og_image=seo.media_url(event.cover_image, request),
+            og_image=seo.media_url(event.cover_image, request) or event_image_url(request, event),
         )
         if self.join_panel and not context["is_past"]:
             context.update(access_context(request, event, now=now))
@@ -207,6 +208,8 @@ class TalkDetailView(EventPageView):
             preview=context["preview"] or talk.state == talk.State.DRAFT,
             description=seo.description_text(talk.abstract_html) or f"A talk at {event.name}.",
             # Called by the template inside its fragments only: a cached page asks nothing more.
+            og_image=talk_image_url(request, event, talk),
+            talk_is_over=talk.end <= timezone.now(),
             talk_entry=lambda: programme.entry(talk),
             jsonld=lambda: seo.jsonld_script(seo.talk_data(talk, event, request)),
         )
@@ -253,6 +256,6 @@ class SpeakerDetailView(DetailView):
             preview=not self.links,
             canonical_url=seo.canonical_url(request, speaker.get_absolute_url()),
             description=speaker.headline or seo.description_text(speaker.bio_html),
-            og_image=seo.media_url(speaker.photo, request),
+            og_image=speaker_image_url(request, speaker),
         )
         return context
