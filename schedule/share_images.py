@@ -23,9 +23,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from . import formats
+from . import formats, seo
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ TOP_LEFT, BOTTOM_RIGHT = (36, 22, 110), (150, 24, 90)
 TEXT, SOFT_TEXT, ACCENT = (255, 255, 255), (222, 214, 255), (255, 196, 120)
 AVATAR_TONES = [(99, 76, 230), (194, 24, 91), (0, 121, 107), (230, 81, 0), (48, 63, 159)]
 MAX_PEOPLE = 4
+SITE_NAME = "Eventsite"
 ELLIPSIS = "…"
 
 
@@ -336,3 +340,29 @@ def speaker_card(speaker, site_name: str) -> Card:
         portrait=Person(speaker.name, read_photo(speaker.photo)),
         footer=site_name,
     )
+
+
+# ---------------------------------------------------------------------------
+# Where they are
+
+
+def image_path(name: str, *args) -> str:
+    """The path of a share image (URL name without its prefix: "event", "talk",
+    "speaker") in the active language: ``?lang=ru`` when it is not the default."""
+    path = reverse(f"schedule:{name}-share-image", args=args)
+    language = translation.get_language()
+    if language and language != settings.LANGUAGE_CODE:
+        path = f"{path}?{settings.LANGUAGE_QUERY_PARAMETER}={language}"
+    return path
+
+
+def event_image_url(request, event) -> str:
+    return seo.absolute_url(image_path("event", event.slug), request)
+
+
+def talk_image_url(request, event, talk) -> str:
+    return seo.absolute_url(image_path("talk", event.slug, talk.slug), request)
+
+
+def speaker_image_url(request, speaker) -> str:
+    return seo.absolute_url(image_path("speaker", speaker.slug), request)

@@ -23,6 +23,7 @@ from .. import formats, seo
 from ..access import access_context, private_response
 from ..models import Event, Speaker, TalkSpeaker, can_preview
 from ..programme import Programme
+from ..share_images import event_image_url, speaker_image_url, talk_image_url
 from ..timezones import (
     EVENT_MODE,
     VIEWER_MODE,
@@ -32,7 +33,6 @@ from ..timezones import (
     viewer_timezone_name,
     zone_view_for,
 )
-from .share_images import event_image_url, speaker_image_url, talk_image_url
 
 ANONYMOUS_PAGE_SECONDS = 5
 

@@ -17,46 +17,24 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
-from .. import seo, share_images
+from .. import share_images
 from ..models import Event, Speaker, Talk, TalkSpeaker
+from ..share_images import SITE_NAME
 
 # Link previews are fetched by crawlers; a day in the cache, an hour in theirs.
 SHARE_CACHE_SECONDS = 24 * 3600
 SHARE_MAX_AGE = 3600
-SITE_NAME = "Eventsite"
 
 
 def image_language(request) -> str:
     language = request.GET.get(settings.LANGUAGE_QUERY_PARAMETER)
     codes = {code for code, _ in settings.LANGUAGES}
     return language if language in codes else settings.LANGUAGE_CODE
-
-
-def share_image_url(request, path: str) -> str:
-    """The absolute URL of a share image for the page's language (the og:image)."""
-    language = translation.get_language()
-    if language and language != settings.LANGUAGE_CODE:
-        path = f"{path}?{settings.LANGUAGE_QUERY_PARAMETER}={language}"
-    return seo.absolute_url(path, request)
-
-
-def event_image_url(request, event) -> str:
-    return share_image_url(request, reverse("schedule:event-share-image", args=[event.slug]))
-
-
-def talk_image_url(request, event, talk) -> str:
-    path = reverse("schedule:talk-share-image", args=[event.slug, talk.slug])
-    return share_image_url(request, path)
-
-
-def speaker_image_url(request, speaker) -> str:
-    return share_image_url(request, reverse("schedule:speaker-share-image", args=[speaker.slug]))
 
 
 def _png(request, key: str, card):
