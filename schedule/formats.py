@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import dateformat
+from django.utils.translation import ngettext
 
 
 def local(value: dt.datetime, zone) -> dt.datetime:
@@ -70,10 +71,18 @@ def short_moment(value: dt.datetime, zone) -> str:
     return f"{dateformat.format(local(value, zone), 'D j M Y')}, {clock(value, zone)}"
 
 
+def short_date(value: dt.date) -> str:
+    """ "19 Sep 2020"."""
+    return dateformat.format(value, "d M Y")
+
+
 def duration(minutes: int) -> str:
-    """ "30 minutes", "1 hour", "2 hours", "1 day", "8 days": whole units only."""
-    for size, unit in ((24 * 60, "day"), (60, "hour"), (1, "minute")):
-        if minutes % size == 0 and minutes >= size:
-            count = minutes // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{minutes} minutes"
+    """ "30 minutes", "1 hour", "2 hours", "1 day", "8 days": whole units only
+    ("21 минута", "2 часа", "5 дней" in Russian)."""
+    if minutes >= 24 * 60 and minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    if minutes >= 60 and minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from ..models import Speaker
 from ..seo import absolute_url
@@ -77,36 +78,42 @@ def claim_speaker(user, speaker_id, *, invite_nonce: str | None = None) -> Speak
     nonce, which the claim then spends (single use).
     """
     if not getattr(user, "is_authenticated", False):
-        raise ClaimRefused("Sign in to claim a speaker profile.")
+        raise ClaimRefused(_("Sign in to claim a speaker profile."))
     with transaction.atomic():
         # The row lock makes two simultaneous claims of one profile take turns.
         speaker = Speaker.objects.select_for_update().filter(pk=speaker_id).first()
         if speaker is None:
-            raise ClaimRefused("This speaker profile does not exist any more.")
+            raise ClaimRefused(_("This speaker profile does not exist any more."))
         if speaker.user_id == user.pk:
-            raise ClaimRefused("This profile is already yours.")
+            raise ClaimRefused(_("This profile is already yours."))
         if speaker.user_id is not None:
             raise ClaimRefused(
-                "This profile is already managed by another account. "
-                "If that is wrong, please write to the organisers."
+                _(
+                    "This profile is already managed by another account. "
+                    "If that is wrong, please write to the organisers."
+                )
             )
         if Speaker.objects.filter(user=user).exists():
-            raise ClaimRefused("Your account already manages a speaker profile.")
+            raise ClaimRefused(_("Your account already manages a speaker profile."))
         emails = verified_emails(user)
         if not emails:
-            raise ClaimRefused("Verify your e-mail address first, then claim your profile.")
+            raise ClaimRefused(_("Verify your e-mail address first, then claim your profile."))
         if invite_nonce is None:
             if not speaker.email or speaker.email.strip().lower() not in emails:
                 raise ClaimRefused(
-                    "None of your verified e-mail addresses matches this profile. "
-                    "Ask the organisers for an invite link."
+                    _(
+                        "None of your verified e-mail addresses matches this profile. "
+                        "Ask the organisers for an invite link."
+                    )
                 )
         elif not speaker.invite_nonce or not constant_time_compare(
             speaker.invite_nonce, invite_nonce
         ):
             raise ClaimRefused(
-                "This invite link has been used already or replaced by a newer one. "
-                "Ask the organisers for a new link."
+                _(
+                    "This invite link has been used already or replaced by a newer one. "
+                    "Ask the organisers for a new link."
+                )
             )
         speaker.user = user
         speaker.claimed_at = timezone.now()
@@ -147,24 +154,26 @@ def read_invite_token(token: str) -> tuple[Speaker, str]:
         )
     except signing.SignatureExpired as error:
         raise InviteInvalid(
-            "This invite link has expired. Ask the organisers to send you a new one."
+            _("This invite link has expired. Ask the organisers to send you a new one.")
         ) from error
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise InviteInvalid(
-            "This invite link is not valid. Please copy the whole link from the e-mail."
+            _("This invite link is not valid. Please copy the whole link from the e-mail.")
         ) from error
     if not isinstance(payload, dict) or not isinstance(payload.get("nonce"), str):
-        raise InviteInvalid("This invite link is not valid.")
+        raise InviteInvalid(_("This invite link is not valid."))
     speaker = Speaker.objects.filter(pk=payload.get("speaker")).first()
     if speaker is None:
-        raise InviteInvalid("The speaker profile of this invite does not exist any more.")
+        raise InviteInvalid(_("The speaker profile of this invite does not exist any more."))
     nonce = payload["nonce"]
     if speaker.user_id is not None:
-        raise InviteInvalid("This profile has been claimed already.")
+        raise InviteInvalid(_("This profile has been claimed already."))
     if not speaker.invite_nonce or not constant_time_compare(speaker.invite_nonce, nonce):
         raise InviteInvalid(
-            "This invite link has been used already or replaced by a newer one. "
-            "Ask the organisers for a new link."
+            _(
+                "This invite link has been used already or replaced by a newer one. "
+                "Ask the organisers for a new link."
+            )
         )
     return speaker, nonce
 

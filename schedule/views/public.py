@@ -17,6 +17,7 @@ from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from .. import formats, seo
@@ -187,7 +188,10 @@ class EventScheduleView(EventPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-        context["description"] = f"Schedule of {event.name}, {event.timezone_label}."
+        context["description"] = _("Schedule of %(event)s, %(zone)s.") % {
+            "event": event.name,
+            "zone": event.timezone_label,
+        }
         return context
 
 
@@ -201,12 +205,13 @@ class TalkDetailView(EventPageView):
         talks = event.talks.all() if programme.preview else event.talks.public()
         talk = talks.select_related("room").filter(slug=self.kwargs["talk"]).first()
         if talk is None:
-            raise Http404("No such talk.")
+            raise Http404(_("No such talk."))
         talk.event = event
         context.update(
             talk=talk,
             preview=context["preview"] or talk.state == talk.State.DRAFT,
-            description=seo.description_text(talk.abstract_html) or f"A talk at {event.name}.",
+            description=seo.description_text(talk.abstract_html)
+            or _("A talk at %(event)s.") % {"event": event.name},
             # Called by the template inside its fragments only: a cached page asks nothing more.
             og_image=talk_image_url(request, event, talk),
             talk_is_over=talk.end <= timezone.now(),
@@ -232,7 +237,7 @@ class SpeakerDetailView(DetailView):
             .order_by("-talk__start")
         )
         if not speaker.is_visible_to(self.request.user, has_public_talks=bool(self.links)):
-            raise Http404("No such speaker.")
+            raise Http404(_("No such speaker."))
         return speaker
 
     def get_context_data(self, **kwargs):
