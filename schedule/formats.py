@@ -35,7 +35,7 @@ def day(value: dt.datetime | dt.date, zone=None) -> str:
     """ "Saturday 19 September 2020" (in ``zone`` when ``value`` is a datetime)."""
     if zone is not None and isinstance(value, dt.datetime):
         value = local(value, zone)
-    return dateformat.format(value, "l j F Y")
+    return dateformat.format(value, "l j E Y")
 
 
 def weekday(value: dt.datetime) -> str:
@@ -55,10 +55,10 @@ def day_span(start: dt.datetime, end: dt.datetime, zone) -> str:
     if first == last:
         return day(first)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{dateformat.format(last, 'j F Y')}"
+        return f"{first.day}–{dateformat.format(last, 'j E Y')}"
     if first.year == last.year:
-        return f"{dateformat.format(first, 'j F')} – {dateformat.format(last, 'j F Y')}"
-    return f"{dateformat.format(first, 'j F Y')} – {dateformat.format(last, 'j F Y')}"
+        return f"{dateformat.format(first, 'j E')} – {dateformat.format(last, 'j E Y')}"
+    return f"{dateformat.format(first, 'j E Y')} – {dateformat.format(last, 'j E Y')}"
 
 
 def moment(value: dt.datetime, zone) -> str:

@@ -207,6 +207,7 @@ def _mix(share: float):
 
 PEOPLE_TOP = 478
 PEOPLE_HEIGHT = 96
+NAME_SIZES = range(34, 15, -2)
 
 
 def _people(image, draw, people: list[Person]) -> None:
@@ -216,15 +217,19 @@ def _people(image, draw, people: list[Person]) -> None:
     column = (WIDTH - 2 * MARGIN) // len(shown)
     size = PEOPLE_HEIGHT if len(shown) <= 2 else 72
     top = PEOPLE_TOP + (PEOPLE_HEIGHT - size) // 2
-    for index, person in enumerate(shown):
+    names = [person.name for person in shown]
+    if hidden:
+        names[-1] = f"{names[-1]} +{hidden}"
+    text_width, text_height = column - size - 30, PEOPLE_HEIGHT + 20
+    # One size for every name of the row: the largest at which all of them fit.
+    largest = min(
+        fit(name, BOLD, text_width, text_height, NAME_SIZES, 3).face.size for name in names
+    )
+    for index, (person, name) in enumerate(zip(shown, names, strict=True)):
         x = MARGIN + index * column
         photo = _round_photo(person, size, AVATAR_TONES[index % len(AVATAR_TONES)])
         image.paste(photo, (x, top), photo)
-        name = person.name
-        if hidden and index == len(shown) - 1:
-            name = f"{name} +{hidden}"
-        text_width = column - size - 30
-        fitted = fit(name, BOLD, text_width, PEOPLE_HEIGHT + 20, range(34, 15, -2), max_lines=3)
+        fitted = fit(name, BOLD, text_width, text_height, range(largest, 15, -2), 3)
         y = PEOPLE_TOP + (PEOPLE_HEIGHT - fitted.height) // 2
         _write(draw, fitted, x + size + 14, y, TEXT)
 

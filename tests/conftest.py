@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import caches
+from django.utils import translation
 
 from schedule.demo import load_demo
 from tests.factories import make_user
@@ -12,6 +14,14 @@ def _clear_cache():
     yield
     for alias in ("default", "pages"):
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    # A request with ?lang=ru activates Russian in this thread, and the test client runs
+    # requests in the test's thread: without this, later tests would read Russian.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
