@@ -342,7 +342,7 @@ class TalkSpeakerInline(admin.TabularInline):
 
 
 class StateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
@@ -468,9 +468,9 @@ class SpeakerAdminForm(SpeakerPhotoForm, forms.ModelForm):
 def invite_refusal(speaker):
     """Why no invite can be sent to ``speaker``, or None."""
     if not speaker.email:
-        return "it has no private e-mail address"
+        return gettext("it has no private e-mail address")
     if speaker.user_id:
-        return "it is already managed by an account"
+        return gettext("it is already managed by an account")
     return None
 
 

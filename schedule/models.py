@@ -81,17 +81,20 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     slug = models.SlugField(
+        _("slug"),
         unique=True,
         help_text=_("Part of the address: ml-art-2020 gives /events/ml-art-2020/."),
     )
-    name = models.CharField(max_length=200, help_text=_("e.g. Machine Learning Art"))
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Machine Learning Art"))
     tagline = models.CharField(
+        _("tagline"),
         max_length=300,
         blank=True,
         help_text=_("One line shown under the name and in link previews."),
     )
     description = markdown_field(
-        help_text=_("The goal of the event, in Markdown. Shown on the event page.")
+        _("description"),
+        help_text=_("The goal of the event, in Markdown. Shown on the event page."),
     )
     description_html = html_field()
     description_rendered = StoredHTML("description_html")
@@ -110,8 +113,8 @@ class Event(models.Model):
         default="UTC",
         help_text=_("Times of this event are entered and shown in this zone, e.g. Europe/Moscow."),
     )
-    start = models.DateTimeField(help_text=_("When the first talk starts."))
-    end = models.DateTimeField(help_text=_("When the last talk ends."))
+    start = models.DateTimeField(_("start"), help_text=_("When the first talk starts."))
+    end = models.DateTimeField(_("end"), help_text=_("When the last talk ends."))
     stream_url = models.URLField(
         _("public stream"),
         blank=True,
@@ -142,6 +145,7 @@ class Event(models.Model):
         help_text=_("Empty: open until the event ends."),
     )
     capacity = models.PositiveIntegerField(
+        _("capacity"),
         null=True,
         blank=True,
         help_text=_("Confirmed places. When full, people join a waitlist. Empty: no limit."),
@@ -155,6 +159,7 @@ class Event(models.Model):
         ),
     )
     version = models.PositiveIntegerField(
+        _("version"),
         default=1,
         editable=False,
         help_text=_(
@@ -162,8 +167,8 @@ class Event(models.Model):
             "names its cached pages and feeds (schedule/versions.py)."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -294,10 +299,16 @@ class Event(models.Model):
 
 
 class Room(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(max_length=100, help_text=_("e.g. ML Art"))
-    slug = models.SlugField(help_text=_("Part of the join address, unique within the event."))
-    position = models.PositiveSmallIntegerField(default=0, help_text=_("Rooms are listed by this."))
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="rooms"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. ML Art"))
+    slug = models.SlugField(
+        _("slug"), help_text=_("Part of the join address, unique within the event.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Rooms are listed by this.")
+    )
     description = models.TextField(
         _("public description"), blank=True, help_text=_("Shown to everyone, e.g. “Main stage”.")
     )
@@ -318,7 +329,7 @@ class Room(models.Model):
     guid = models.UUIDField(
         _("GUID"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Stable feed id.")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["position", "name", "pk"]
@@ -364,8 +375,9 @@ def speaker_photo_path(instance, filename):
 
 
 class Speaker(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
+        _("slug"),
         unique=True,
         help_text=_("Part of the address, e.g. ada-lovelace for /speakers/ada-lovelace/."),
     )
@@ -375,13 +387,18 @@ class Speaker(models.Model):
         blank=True,
         help_text=_("e.g. Research scientist at Google"),
     )
-    bio = markdown_field(help_text=_("Markdown. Links and emphasis are kept."))
+    bio = markdown_field(_("bio"), help_text=_("Markdown. Links and emphasis are kept."))
     bio_html = html_field()
     bio_rendered = StoredHTML("bio_html")
-    photo = models.ImageField(upload_to=speaker_photo_path, blank=True, help_text=_("400×400."))
+    photo = models.ImageField(
+        _("photo"), upload_to=speaker_photo_path, blank=True, help_text=_("400×400.")
+    )
     photo_small = models.ImageField(upload_to=speaker_photo_path, blank=True, editable=False)
     website = models.URLField(
-        blank=True, help_text=_("e.g. https://mlart.org/"), validators=[validate_web_url]
+        _("website"),
+        blank=True,
+        help_text=_("e.g. https://mlart.org/"),
+        validators=[validate_web_url],
     )
     twitter = models.URLField(
         _("X / Twitter"),
@@ -390,7 +407,10 @@ class Speaker(models.Model):
         validators=[validate_web_url],
     )
     mastodon = models.URLField(
-        blank=True, help_text=_("https://mastodon.social/@name"), validators=[validate_web_url]
+        _("Mastodon"),
+        blank=True,
+        help_text=_("https://mastodon.social/@name"),
+        validators=[validate_web_url],
     )
     github = models.URLField(
         _("GitHub"),
@@ -412,14 +432,16 @@ class Speaker(models.Model):
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="speaker",
         help_text=_("The account that manages this profile."),
     )
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
     invite_nonce = models.CharField(
+        _("invite secret"),
         max_length=64,
         blank=True,
         editable=False,
@@ -428,9 +450,10 @@ class Speaker(models.Model):
             "replaced when a new invite is sent."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -520,22 +543,25 @@ class Talk(models.Model):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(help_text=_("Part of the address, unique within the event."))
-    abstract = markdown_field(help_text=_("Markdown."))
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="talks"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), help_text=_("Part of the address, unique within the event."))
+    abstract = markdown_field(_("abstract"), help_text=_("Markdown."))
     abstract_html = html_field()
     abstract_rendered = StoredHTML("abstract_html")
     room = models.ForeignKey(
         Room,
+        verbose_name=_("room"),
         on_delete=models.PROTECT,
         related_name="talks",
         help_text=_("Where the talk happens. A room with talks cannot be deleted."),
     )
-    start = models.DateTimeField()
-    end = models.DateTimeField()
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
     speakers = models.ManyToManyField(
-        Speaker, through="TalkSpeaker", related_name="talks", blank=True
+        Speaker, verbose_name=_("speakers"), through="TalkSpeaker", related_name="talks", blank=True
     )
     teaser_url = models.URLField(
         _("teaser"), blank=True, help_text=_("A short video about the talk.")
@@ -544,16 +570,21 @@ class Talk(models.Model):
     live_qa_minutes = models.PositiveSmallIntegerField(
         _("live Q&A (minutes)"), default=0, help_text=_("Live Q&A with the speaker after the talk.")
     )
-    language = models.CharField(max_length=8, default="en", help_text=_("e.g. en, ru"))
-    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    language = models.CharField(
+        _("language"), max_length=8, default="en", help_text=_("e.g. en, ru")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     guid = models.UUIDField(
         _("GUID"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Stable feed id.")
     )
     sequence = models.PositiveIntegerField(
-        default=0, editable=False, help_text=_("Calendar revision, increased on every change.")
+        _("sequence"),
+        default=0,
+        editable=False,
+        help_text=_("Calendar revision, increased on every change."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TalkQuerySet.as_manager()
 
@@ -663,9 +694,13 @@ class TalkSpeakerQuerySet(models.QuerySet):
 
 
 class TalkSpeaker(models.Model):
-    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="talk_speakers")
-    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="talk_links")
-    position = models.PositiveSmallIntegerField(default=0)
+    talk = models.ForeignKey(
+        Talk, verbose_name=_("talk"), on_delete=models.CASCADE, related_name="talk_speakers"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="talk_links"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = TalkSpeakerQuerySet.as_manager()
 
@@ -703,12 +738,19 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
     )
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -733,10 +775,15 @@ class JoinClick(models.Model):
     """Someone with access followed a room's join link (for the organisers)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_clicks"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="join_clicks",
     )
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="join_clicks")
-    clicked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), on_delete=models.CASCADE, related_name="join_clicks"
+    )
+    clicked_at = models.DateTimeField(_("clicked at"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-clicked_at"]

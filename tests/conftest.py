@@ -17,9 +17,10 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _default_language_after():
-    # A request with ?lang=ru activates Russian in this thread, and the test client runs
-    # requests in the test's thread: without this, later tests would read Russian.
+def _default_language():
+    """Each test starts in the site's default language: a request in Russian leaves
+    Russian active in the thread (LocaleMiddleware does not switch back)."""
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
 

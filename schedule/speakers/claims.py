@@ -20,10 +20,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from ..emails import mail_language
 from ..models import Speaker
 from ..seo import absolute_url
 
@@ -186,6 +187,8 @@ def send_invite(speaker: Speaker, request=None) -> str:
     """E-mail a fresh one-time invite link to the speaker's private address; return the URL.
 
     The link is on the host the organiser's ``request`` came to, else on ``SITE_URL``.
+    The mail is in the language of the speaker's latest talk (an unclaimed profile
+    has no account to say which), else the organiser's.
     """
     if not speaker.email:
         raise ValueError(f"{speaker} has no private e-mail address.")
@@ -196,11 +199,9 @@ def send_invite(speaker: Speaker, request=None) -> str:
         "days": INVITE_MAX_AGE.days,
         "SITE_URL": absolute_url("", request),
     }
-    subject = render_to_string("schedule/email/speaker_invite_subject.txt", context)
-    send_mail(
-        " ".join(subject.split()),
-        render_to_string("schedule/email/speaker_invite_message.txt", context),
-        None,
-        [speaker.email],
-    )
+    talk_language = speaker.talks.order_by("-start").values_list("language", flat=True).first()
+    with translation.override(mail_language(speaker.user, talk_language)):
+        subject = render_to_string("schedule/email/speaker_invite_subject.txt", context)
+        body = render_to_string("schedule/email/speaker_invite_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [speaker.email])
     return url

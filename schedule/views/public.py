@@ -20,7 +20,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from .. import formats, seo
+from .. import formats, seo, talk_languages
 from ..access import access_context, private_response
 from ..models import Event, Speaker, TalkSpeaker, can_preview
 from ..programme import Programme
@@ -29,7 +29,7 @@ from ..timezones import (
     EVENT_MODE,
     VIEWER_MODE,
     ZoneView,
-    city_name,
+    city_label,
     is_valid_timezone,
     viewer_timezone_name,
     zone_view_for,
@@ -42,19 +42,24 @@ def anonymous_page_key(request, query_key=None) -> str | None:
     """The cache key of this page for a visitor without a session, else None.
 
     Made of what the page can differ by, each value checked: the path, the zone
-    choice (``?tz=``) and the zone cookie, the language. Any other query string
-    skips the cache, so made-up URLs cannot fill it, unless the page passes
-    ``query_key(request)``: the rest of the query in one canonical form when every
+    choice (``?tz=``) and the zone cookie, the language, the talk language filter
+    (``?language=``). Any other query string skips the cache, so made-up URLs
+    cannot fill it, unless the page passes ``query_key(request)``: the rest of the
+    query (the talk language filter included) in one canonical form when every
     value is one the page knows, else None (not cached).
     """
     cookies = request.COOKIES
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
-    query = ""
-    if set(request.GET) - {"tz", settings.LANGUAGE_QUERY_PARAMETER}:
-        query = query_key(request) if query_key else None
+    extra = set(request.GET) - {"tz", settings.LANGUAGE_QUERY_PARAMETER}
+    if query_key is not None:
+        query = query_key(request) if extra else ""
         if query is None:
             return None
+    else:
+        if extra - {talk_languages.FILTER_PARAMETER}:
+            return None
+        query = talk_languages.chosen(request)
     choice = request.GET.get("tz", "")
     if choice not in (EVENT_MODE, VIEWER_MODE) and not is_valid_timezone(choice):
         choice = ""
@@ -118,12 +123,12 @@ def zone_switch(zones: ZoneView) -> list[dict]:
     return [
         {
             "param": EVENT_MODE,
-            "label": f"{city_name(zones.event_zone_name)} (event)",
+            "label": _("%(city)s (event)") % {"city": city_label(zones.event_zone_name)},
             "current": zones.mode == EVENT_MODE,
         },
         {
             "param": VIEWER_MODE,
-            "label": f"{city_name(zones.viewer_zone_name)} (yours)",
+            "label": _("%(city)s (yours)") % {"city": city_label(zones.viewer_zone_name)},
             "current": zones.mode == VIEWER_MODE,
         },
     ]
@@ -138,6 +143,7 @@ class EventPageView(DetailView):
 
     model = Event
     join_panel = False
+    talk_filter = False  # the schedule can be filtered by talk language (?language=ru)
 
     def get_queryset(self):
         return Event.objects.visible_to(self.request.user)
@@ -147,15 +153,23 @@ class EventPageView(DetailView):
         event, request, now = self.object, self.request, timezone.now()
         zones = zone_view_for(request, event.timezone)
         one_day = event.local_start.date() == event.local_end.date()
+        talk_language = talk_languages.chosen(request) if self.talk_filter else ""
         context.update(
             zones=zones,
             zone_switch=zone_switch(zones),
-            programme=Programme(event, zones, now, preview=can_preview(request.user)),
+            programme=Programme(
+                event,
+                zones,
+                now,
+                preview=can_preview(request.user),
+                talk_language=talk_language,
+            ),
+            talk_language=talk_language,
             event_days=zones.day_span(event.start, event.end),
             event_when=(
                 zones.range_label(event.start, event.end) if one_day else zones.label(event.start)
             ),
-            event_when_prefix="" if one_day else "from ",
+            event_when_prefix="" if one_day else _("from") + " ",
             is_past=event.is_past(now),
             is_happening=event.start <= now <= event.end,
             preview=not event.is_published,
@@ -184,10 +198,12 @@ class EventDetailView(EventPageView):
 
 class EventScheduleView(EventPageView):
     template_name = "schedule/event_schedule.html"
+    talk_filter = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
+        context["talk_language_choices"] = talk_languages.choices(context["talk_language"])
         context["description"] = _("Schedule of %(event)s, %(zone)s.") % {
             "event": event.name,
             "zone": event.timezone_label,

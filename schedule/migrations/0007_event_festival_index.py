@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0005_event_version_and_stored_html'),
+        ('schedule', '0006_verbose_names_for_translation'),
     ]
 
     operations = [
