@@ -207,7 +207,7 @@ def test_image_language_comes_from_the_url_not_the_browser(client, demo_event, m
     client.get(TALK_IMAGE + "?lang=ru")
     assert [language for language, _ in cards] == ["en", "ru"]
     assert cards[0][1].startswith("Saturday")
-    assert cards[1][1] == "Суббота 19 сентября 2020 · 18:00–18:40 MSK"  # month in the genitive
+    assert cards[1][1] == "суббота, 19 сентября 2020 · 18:00–18:40 МСК"
 
 
 # --- Pages ---------------------------------------------------------------------------
