@@ -19,21 +19,17 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from .models import Event, JoinClick, Registration, Talk, can_preview
+from .models import Event, JoinClick, Registration, Talk
+from .teams import events_for
 
 # A join click up to this long before a talk starts counts for that talk.
 SLOT_LEAD = dt.timedelta(minutes=15)
 
 
 def events_visible_to(user):
-    """The events whose figures ``user`` may see: all for superusers and, until event
-    teams exist, for staff who may preview events; none for anyone else.
-
-    The one place to change when teams land: the events of the user's teams
-    (``teams.events_for(user)``)."""
-    if user.is_superuser or can_preview(user):
-        return Event.objects.all()
-    return Event.objects.none()
+    """The events whose figures ``user`` may see: those of the user's event teams, all
+    of them for a superuser (the back office's one rule, ``teams.events_for``)."""
+    return events_for(user)
 
 
 @dataclass

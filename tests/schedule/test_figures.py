@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from schedule.figures import events_visible_to
-from schedule.models import JoinClick, Registration, Room, Talk
+from schedule.models import Event, EventTeamMember, JoinClick, Registration, Room, Talk
 from tests.factories import make_event, make_registration, make_room, make_talk, make_user
 
 pytestmark = pytest.mark.django_db
@@ -184,9 +184,10 @@ def test_figures_take_constant_queries(client, superuser, demo_event, rush):
         client.get(url(empty))
     with CaptureQueriesContext(connection) as large:
         client.get(url(demo_event))
-    # The user (the session comes from the cache), then: the event, registrations per
+    # The user (the session comes from the cache) and their second factor, the
+    # admin's menu (does this user run any event), then the event, registrations per
     # day, statuses, rooms, talks, join clicks, confirmed and joined.
-    assert len(small) == len(large) == 8, [q["sql"] for q in large.captured_queries]
+    assert len(small) == len(large) == 10, [q["sql"] for q in large.captured_queries]
 
 
 def test_anonymous_and_non_staff_are_sent_to_sign_in(client, demo_event, user):
@@ -196,15 +197,23 @@ def test_anonymous_and_non_staff_are_sent_to_sign_in(client, demo_event, user):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_staff_organiser_sees_figures_and_unknown_event_is_404(client, organiser, demo_event):
+def test_team_sees_its_events_figures_and_no_other(client, organiser, demo_event):
+    other = make_event("other-team-event")
     client.force_login(organiser)
+    assert client.get(url(demo_event)).status_code == 404  # staff, but on no team
+
+    EventTeamMember.objects.create(event=demo_event, user=organiser)
     assert client.get(url(demo_event)).status_code == 200
+    assert client.get(url(other)).status_code == 404
+    assert client.get(url(other, csv_export=True)).status_code == 404
     assert client.get("/admin/schedule/event/999999/figures/").status_code == 404
 
 
-def test_events_visible_to_is_the_one_scope(superuser, organiser, user, demo_event):
-    assert list(events_visible_to(superuser)) == [demo_event]
-    assert list(events_visible_to(organiser)) == [demo_event]
+def test_events_visible_to_is_the_teams_rule(superuser, organiser, user, demo_event):
+    other = make_event("other-team-event")
+    EventTeamMember.objects.create(event=other, user=organiser)
+    assert set(events_visible_to(superuser)) == set(Event.objects.all())
+    assert list(events_visible_to(organiser)) == [other]
     assert list(events_visible_to(user)) == []
 
 
