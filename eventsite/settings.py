@@ -219,7 +219,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", "https:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com"],
+        # Exactly the player of schedule/video.py (EMBED_ORIGIN), nothing else.
+        "frame-src": ["https://www.youtube-nocookie.com"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import EmailView, set_language
+from schedule.admin_figures import figures_view
 
 from . import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/language/", set_language, name="set_language"),
+    # An event's figures in the back office (before the admin's own catch-all URLs).
+    path("admin/schedule/event/<int:pk>/figures/", figures_view, name="event-figures"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     # allauth's page, going back to a safe ``next`` (before allauth's own route).

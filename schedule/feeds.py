@@ -27,7 +27,7 @@ from .seo import absolute_url
 
 PRODID = "-//Eventsite//Eventsite schedule 1.0//EN"
 # Bump when the output of any feed changes shape, so that cached copies are rebuilt.
-FEED_FORMAT = 2
+FEED_FORMAT = 3
 FEED_CACHE_SECONDS = 24 * 60 * 60
 # How often calendar apps should poll (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 REFRESH_INTERVAL = dt.timedelta(hours=1)

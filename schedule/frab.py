@@ -28,6 +28,7 @@ XML_CONTENT_TYPE = "application/vnd.c3voc.schedule+xml"
 JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "Eventsite"  # the XML's <generator name>, the JSON's generator.name
 TIMESLOT = "00:05"
+RECORDING = "Recording"  # the title of a talk's recording among its links
 # frab cuts its talk slugs to this length, at a word boundary.
 SLUG_LENGTH = 240
 # Zone names the c3voc JSON schema refuses (its time_zone_name pattern wants Area/City
@@ -114,11 +115,10 @@ def person_guid(speaker) -> uuid.UUID:
 def _talk(talk: Talk) -> dict:
     event = talk.event
     start = event.local(talk.start)
-    links = [
-        {"url": url, "title": title}
-        for url, title in ((talk.teaser_url, "Teaser"), (talk.recording_url, "Recording"))
-        if url
-    ]
+    links = [{"url": talk.teaser_url, "title": "Teaser"}] if talk.teaser_url else []
+    if talk.recording_url:
+        # The JSON has no field of its own for it: a link of the schema's type "media".
+        links.append({"url": talk.recording_url, "title": RECORDING, "type": "media"})
     return {
         "guid": str(talk.guid),
         "id": talk.pk,
@@ -264,12 +264,26 @@ def _xml_talk(parent, talk: dict):
         "type", "language", "abstract", "description",
     ):  # fmt: skip
         _sub(element, name, talk[name])
+    # <recording>: the XSD's place for the licence, the opt-out and the recording's URL
+    # (voc/schedule writes the JSON's recording_license and do_not_record there).
+    recording = _sub(element, "recording")
+    _sub(recording, "license", talk["recording_license"])
+    _sub(recording, "optout", "true" if talk["do_not_record"] else "false")
+    for link in talk["links"]:
+        if link["title"] == RECORDING and link.get("type") == "media":
+            _sub(recording, "url", link["url"])
     persons = _sub(element, "persons")
     for person in talk["persons"]:
         _sub(persons, "person", person["public_name"], id=person["id"])
     links = _sub(element, "links")
     for link in talk["links"]:
-        _sub(links, "link", link["title"], href=link["url"])
+        _sub(
+            links,
+            "link",
+            link["title"],
+            href=link["url"],
+            **({"type": link["type"]} if "type" in link else {}),
+        )
     attachments = _sub(element, "attachments")
     for attachment in talk["attachments"]:
         _sub(attachments, "attachment", attachment["title"], href=attachment["url"])

@@ -188,7 +188,10 @@ class Event(models.Model):
             ),
             markdown_length_constraint("description", "event"),
         ]
-        indexes = [models.Index(fields=["is_published", "start"], name="event_published_start")]
+        indexes = [
+            models.Index(fields=["is_published", "start"], name="event_published_start"),
+            models.Index(fields=["festival_name", "start"], name="event_festival_start"),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from . import views
+from .views import share_images
 
 app_name = "schedule"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("events/", views.EventIndexView.as_view(), name="event-index"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("events/<slug:slug>/schedule/", views.EventScheduleView.as_view(), name="event-schedule"),
     path(
@@ -20,4 +22,16 @@ urlpatterns = [
     path("events/<slug:slug>/talks/<slug:talk>.ics", views.talk_ics, name="talk-ics"),
     path("calendar/<slug:token>.ics", views.personal_ics, name="personal-ics"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
+    # Share images (og:image) of the event, talk and speaker pages.
+    path("events/<slug:slug>/share.png", share_images.event_share_image, name="event-share-image"),
+    path(
+        "events/<slug:slug>/talks/<slug:talk>/share.png",
+        share_images.talk_share_image,
+        name="talk-share-image",
+    ),
+    path(
+        "speakers/<slug:slug>/share.png",
+        share_images.speaker_share_image,
+        name="speaker-share-image",
+    ),
 ]

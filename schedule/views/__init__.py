@@ -1,5 +1,6 @@
 """Views of the schedule app, one module per area."""
 
+from .event_index import EventIndexView
 from .feeds import (
     event_ics,
     personal_ics,
@@ -18,6 +19,7 @@ from .registration import event_register, room_join
 
 __all__ = [
     "EventDetailView",
+    "EventIndexView",
     "EventScheduleView",
     "HomeView",
     "SpeakerDetailView",

@@ -24,6 +24,7 @@ from .. import formats, seo, talk_languages
 from ..access import access_context, private_response
 from ..models import Event, Speaker, TalkSpeaker, can_preview
 from ..programme import Programme
+from ..share_images import event_image_url, speaker_image_url, talk_image_url
 from ..timezones import (
     EVENT_MODE,
     VIEWER_MODE,
@@ -37,37 +38,46 @@ from ..timezones import (
 ANONYMOUS_PAGE_SECONDS = 5
 
 
-def anonymous_page_key(request) -> str | None:
+def anonymous_page_key(request, query_key=None) -> str | None:
     """The cache key of this page for a visitor without a session, else None.
 
     Made of what the page can differ by, each value checked: the path, the zone
     choice (``?tz=``) and the zone cookie, the language, the talk language filter
     (``?language=``). Any other query string skips the cache, so made-up URLs
-    cannot fill it.
+    cannot fill it, unless the page passes ``query_key(request)``: the rest of the
+    query (the talk language filter included) in one canonical form when every
+    value is one the page knows, else None (not cached).
     """
     cookies = request.COOKIES
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
-    if set(request.GET) - {
-        "tz",
-        settings.LANGUAGE_QUERY_PARAMETER,
-        talk_languages.FILTER_PARAMETER,
-    }:
-        return None
+    extra = set(request.GET) - {"tz", settings.LANGUAGE_QUERY_PARAMETER}
+    if query_key is not None:
+        query = query_key(request) if extra else ""
+        if query is None:
+            return None
+    else:
+        if extra - {talk_languages.FILTER_PARAMETER}:
+            return None
+        query = talk_languages.chosen(request)
     choice = request.GET.get("tz", "")
     if choice not in (EVENT_MODE, VIEWER_MODE) and not is_valid_timezone(choice):
         choice = ""
     zone = viewer_timezone_name(request) or ""
-    talks_in = talk_languages.chosen(request)
-    return f"page:{request.path}:{choice}:{zone}:{translation.get_language()}:{talks_in}"
+    return f"page:{request.path}:{choice}:{zone}:{translation.get_language()}:{query}"
 
 
-def cached_for_anonymous(view):
-    """Serve ``view``'s page to visitors without a session from the cache."""
+def cached_for_anonymous(view=None, *, query_key=None):
+    """Serve ``view``'s page to visitors without a session from the cache.
+
+    ``@cached_for_anonymous(query_key=...)``: see ``anonymous_page_key``.
+    """
+    if view is None:
+        return lambda view: cached_for_anonymous(view, query_key=query_key)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        key = anonymous_page_key(request)
+        key = anonymous_page_key(request, query_key)
         if key is None:
             return view(request, *args, **kwargs)
         content = caches["pages"].get(key)
@@ -164,7 +174,7 @@ class EventPageView(DetailView):
             is_happening=event.start <= now <= event.end,
             preview=not event.is_published,
             canonical_url=seo.canonical_url(request),
-            og_image=seo.media_url(event.cover_image, request),
+            og_image=seo.media_url(event.cover_image, request) or event_image_url(request, event),
         )
         if self.join_panel and not context["is_past"]:
             context.update(access_context(request, event, now=now))
@@ -219,6 +229,8 @@ class TalkDetailView(EventPageView):
             description=seo.description_text(talk.abstract_html)
             or _("A talk at %(event)s.") % {"event": event.name},
             # Called by the template inside its fragments only: a cached page asks nothing more.
+            og_image=talk_image_url(request, event, talk),
+            talk_is_over=talk.end <= timezone.now(),
             talk_entry=lambda: programme.entry(talk),
             jsonld=lambda: seo.jsonld_script(seo.talk_data(talk, event, request)),
         )
@@ -265,6 +277,6 @@ class SpeakerDetailView(DetailView):
             preview=not self.links,
             canonical_url=seo.canonical_url(request, speaker.get_absolute_url()),
             description=speaker.headline or seo.description_text(speaker.bio_html),
-            og_image=seo.media_url(speaker.photo, request),
+            og_image=speaker_image_url(request, speaker),
         )
         return context

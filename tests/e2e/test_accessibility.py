@@ -93,6 +93,7 @@ PAGES = [
         shows="Register to get the invite.",
         shows_ru="Зарегистрируйтесь, чтобы получить приглашение.",
     ),
+    Page("events-index", "/events/", shows="Past events"),
     Page("schedule", EVENT + "schedule/"),
     Page("talk", EVENT + "talks/neural-cellular-automata/"),
     Page("talk-in-russian", EVENT + "talks/non-existent-designer/", shows_ru="на русском"),

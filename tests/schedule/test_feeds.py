@@ -465,7 +465,8 @@ def test_xml_structure(client, demo_event):
     ]
     last = events[-1]
     # Leaves only: abstract and persons are checked below.
-    fields = {child.tag: child.text for child in last if child.tag not in ("abstract", "persons")}
+    skip = ("abstract", "persons", "recording")
+    fields = {child.tag: child.text for child in last if child.tag not in skip}
     assert fields == {
         "date": "2020-09-19T18:00:00+03:00",
         "start": "18:00",
@@ -489,6 +490,31 @@ def test_xml_structure(client, demo_event):
     ]
     assert [(link.get("href"), link.text) for link in events[0].find("links")] == [
         ("https://youtu.be/zRje8tRjcz8", "Teaser")
+    ]
+    # No recording yet: the licence and the opt-out, as the JSON says them.
+    assert [(child.tag, child.text) for child in last.find("recording")] == [
+        ("license", None),
+        ("optout", "false"),
+    ]
+
+
+def test_recording_is_in_the_field_each_format_has_for_it(client, demo_event):
+    talk = Talk.objects.get(slug="neural-network-art-gallery")
+    edit(talk, recording_url="https://www.youtube.com/watch?v=recording01")
+
+    [event] = [e for e in get_xml(client).iter("event") if e.get("id") == str(talk.pk)]
+    assert event.findtext("recording/url") == "https://www.youtube.com/watch?v=recording01"
+    assert [(link.get("href"), link.get("type"), link.text) for link in event.find("links")] == [
+        ("https://www.youtube.com/watch?v=recording01", "media", "Recording")
+    ]
+    [day] = get_json(client)["schedule"]["conference"]["days"]
+    [talk_json] = [t for t in day["rooms"]["ML Art"] if t["id"] == talk.pk]
+    assert talk_json["links"] == [
+        {
+            "url": "https://www.youtube.com/watch?v=recording01",
+            "title": "Recording",
+            "type": "media",
+        }
     ]
 
 
