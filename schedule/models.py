@@ -748,6 +748,11 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by registration.cancel(), read by registration.undo_cancel().
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    status_before_cancel = models.CharField(
+        _("status before cancelling"), max_length=10, choices=Status.choices, blank=True
+    )
 
     objects = RegistrationQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import cancel as cancel_views
 
 app_name = "schedule"
 
@@ -20,4 +21,10 @@ urlpatterns = [
     path("events/<slug:slug>/talks/<slug:talk>.ics", views.talk_ics, name="talk-ics"),
     path("calendar/<slug:token>.ics", views.personal_ics, name="personal-ics"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
+    path("events/<slug:slug>/cancel/", cancel_views.cancel_registration, name="event-cancel"),
+    path(
+        "events/<slug:slug>/cancel/undo/",
+        cancel_views.undo_cancellation,
+        name="event-cancel-undo",
+    ),
 ]
