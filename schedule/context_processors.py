@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from . import seo
+from .timezones import viewer_timezone_name
 
 
 def site(request):
@@ -12,6 +13,8 @@ def site(request):
         "SITE_URL": f"{request.scheme}://{request.get_host()}",
         "language_alternates": SimpleLazyObject(lambda: seo.language_alternates(request)),
         "language_switch_next": SimpleLazyObject(lambda: _path_without_language(request)),
+        # Empty on a first visit: site.js then shows the browser's zone itself.
+        "viewer_zone_name": SimpleLazyObject(lambda: viewer_timezone_name(request) or ""),
     }
 
 

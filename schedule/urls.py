@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import cancel as cancel_views
+from .views import zone as zone_views
 
 app_name = "schedule"
 
@@ -27,4 +28,5 @@ urlpatterns = [
         cancel_views.undo_cancellation,
         name="event-cancel-undo",
     ),
+    path("zone/", zone_views.zone_picker, name="zone-picker"),
 ]
