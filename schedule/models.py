@@ -571,6 +571,11 @@ class Talk(models.Model):
         _("language"), max_length=8, default="en", help_text=_("e.g. en, ru")
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    locked = models.BooleanField(
+        _("locked for speakers"),
+        default=False,
+        help_text=_("The speakers can no longer change the title and abstract."),
+    )
     guid = models.UUIDField(
         _("GUID"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Stable feed id.")
     )
