@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0007_registration_cancelled_at'),
+        ('schedule', '0008_registration_cancelled_at'),
     ]
 
     operations = [

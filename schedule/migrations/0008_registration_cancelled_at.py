@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0006_verbose_names_for_translation'),
+        ('schedule', '0007_event_teams_and_audit_log'),
     ]
 
     operations = [
