@@ -75,6 +75,15 @@ PAGES = [
         status=403,
         shows="Register to get the invite.",
     ),
+    Page(
+        "cancel-confirm",
+        EVENT + "cancel/",
+        signed_in=True,
+        upcoming=True,
+        registered=True,
+        shows="Keep my place",
+    ),
+    Page("zone-picker", "/zone/", shows="Show times in my zone"),
     Page("schedule", EVENT + "schedule/"),
     Page("talk", EVENT + "talks/neural-cellular-automata/"),
     Page("speaker", "/speakers/alexander-mordvintsev/"),
@@ -133,14 +142,18 @@ def format_violations(violations):
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("target", list(_params()))
 def test_page_has_no_serious_accessibility_violations(
-    new_page, live_server, user, e2e_demo_event, target
+    new_page, live_server, user, e2e_demo_event, target, scheme
 ):
-    """One test per page checks both widths: a live-server test costs a database
-    flush, so the page is loaded again at each width in the same context."""
+    """One test per page and colour scheme checks both widths: a live-server test
+    costs a database flush, so the page is loaded again at each width in the same
+    context. The dark scheme is the browser's ``prefers-color-scheme: dark``."""
     _arrange(target, user, e2e_demo_event)
-    page = new_page()
+    page = new_page(color_scheme=scheme)
+    if scheme == "dark":
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
     if target.signed_in:
         sign_in(page, user, live_server.url)
     failures = []
@@ -155,10 +168,14 @@ def test_page_has_no_serious_accessibility_violations(
         if target.shows:
             expect(page.locator("main")).to_contain_text(target.shows)
         shot(page, target.name)
+        if scheme == "dark":
+            # The palette really switched (not only the media query).
+            background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+            assert background == "rgb(18, 18, 25)", background
 
         violations = Axe().run(page).response["violations"]
         REPORTS.mkdir(parents=True, exist_ok=True)
-        report = REPORTS / f"{target.name}-{viewport['width']}.json"
+        report = REPORTS / f"{target.name}-{scheme}-{viewport['width']}.json"
         report.write_text(json.dumps(violations, indent=2))
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         if blocking:
