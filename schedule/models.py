@@ -459,6 +459,14 @@ class Speaker(models.Model):
     )
 
     LINK_FIELDS = ["website", "twitter", "mastodon", "github", "linkedin"]
+    # The chips on public pages: one capitalisation, each a name as its site writes it.
+    LINK_LABELS = {
+        "website": _("Website"),
+        "twitter": _("X"),
+        "mastodon": _("Mastodon"),
+        "github": _("GitHub"),
+        "linkedin": _("LinkedIn"),
+    }
 
     class Meta:
         ordering = ["name"]
@@ -503,7 +511,7 @@ class Speaker(models.Model):
     def links(self):
         """[(label, url)] for the links that are filled in, in a fixed order."""
         return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            (self.LINK_LABELS[name], getattr(self, name))
             for name in self.LINK_FIELDS
             if getattr(self, name)
         ]

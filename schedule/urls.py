@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import cancel as cancel_views
+from .views import site_files
 from .views import zone as zone_views
 
 app_name = "schedule"
@@ -29,4 +30,6 @@ urlpatterns = [
         name="event-cancel-undo",
     ),
     path("zone/", zone_views.zone_picker, name="zone-picker"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
+    path("manifest.webmanifest", site_files.web_manifest, name="web-manifest"),
 ]

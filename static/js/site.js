@@ -72,3 +72,25 @@
     showViewerTimes();
   }
 })();
+
+// A Copy button beside read-only fields marked data-copy (the calendar address).
+// Without JavaScript the field stays selectable.
+(function () {
+  "use strict";
+  if (!navigator.clipboard) return;
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-copy]"), function (input) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button--secondary button--small copy-field__button";
+    button.textContent = input.getAttribute("data-copy");
+    button.setAttribute("aria-live", "polite");
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(input.value).then(function () {
+        button.textContent = input.getAttribute("data-copied");
+        setTimeout(function () { button.textContent = input.getAttribute("data-copy"); }, 2000);
+      });
+    });
+    input.addEventListener("focus", function () { input.select(); });
+    input.insertAdjacentElement("afterend", button);
+  });
+})();
