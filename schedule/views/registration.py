@@ -17,7 +17,7 @@ from .redirects import redirect_to_next
 @require_POST
 @private_response(no_store=True)
 def event_register(request, slug):
-    """POST ``action=register`` (default) or ``action=cancel``."""
+    """POST ``action=register`` (default); ``action=cancel`` goes to the confirmation page."""
     event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
     event_url = event.get_absolute_url()
     if not request.user.is_authenticated:
