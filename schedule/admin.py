@@ -385,7 +385,7 @@ class TalkAdmin(EventScopedAdmin):
     actions = ["publish", "cancel", "make_draft"]
     readonly_fields = ["guid", "sequence", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["event", "title", "slug", "state", "abstract"]}),
+        (None, {"fields": ["event", "title", "slug", "state", "abstract", "locked"]}),
         (_("When and where"), {"fields": ["room", "start", "end", "live_qa_minutes"]}),
         (_("Links"), {"fields": ["teaser_url", "recording_url", "language"]}),
         (

@@ -145,7 +145,8 @@ def load_demo(day: dt.date = SEED_DATE) -> tuple[Event, int]:
         {"slug": EVENT_SLUG},
         {
             "name": "Machine Learning Art",
-            "tagline": "Artists who work with machine learning, live at Data Fest 2020",
+            # Reads right on the seed's date and on the upcoming date `make run` moves it to.
+            "tagline": "Artists who work with machine learning, in talks with a live Q&A",
             "description": DESCRIPTION,
             "festival_name": "Data Fest 2020",
             "festival_url": "https://fest.ai/2020",
@@ -155,7 +156,8 @@ def load_demo(day: dt.date = SEED_DATE) -> tuple[Event, int]:
             "start": at(day, dt.time(16, 0)),
             "end": at(day, dt.time(19, 0)),
             "stream_url": STREAM_URL,
-            "trailer_url": STREAM_URL,
+            # The seed's trailer link is its stream link; the teaser is on the first talk.
+            "trailer_url": "",
             "is_published": True,
             "registration_opens": None,
             "registration_closes": None,
@@ -273,7 +275,7 @@ def load_demo_teams(day: dt.date = SEED_DATE) -> tuple[Event, list[dict], int]:
         {"slug": DATAVIZ_SLUG},
         {
             "name": "Data Visualisation",
-            "tagline": "Charts, maps and honest pictures of data, live at Data Fest 2020",
+            "tagline": "Charts, maps and honest pictures of data, in talks with a live Q&A",
             "description": "The data visualisation track of Data Fest 2020: talks on "
             "drawing data so that it tells the truth.",
             "festival_name": "Data Fest 2020",

@@ -462,6 +462,14 @@ class Speaker(models.Model):
     )
 
     LINK_FIELDS = ["website", "twitter", "mastodon", "github", "linkedin"]
+    # The chips on public pages: one capitalisation, each a name as its site writes it.
+    LINK_LABELS = {
+        "website": _("Website"),
+        "twitter": _("X"),
+        "mastodon": _("Mastodon"),
+        "github": _("GitHub"),
+        "linkedin": _("LinkedIn"),
+    }
 
     class Meta:
         ordering = ["name"]
@@ -506,7 +514,7 @@ class Speaker(models.Model):
     def links(self):
         """[(label, url)] for the links that are filled in, in a fixed order."""
         return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            (self.LINK_LABELS[name], getattr(self, name))
             for name in self.LINK_FIELDS
             if getattr(self, name)
         ]
@@ -574,6 +582,11 @@ class Talk(models.Model):
         _("language"), max_length=8, default="en", help_text=_("e.g. en, ru")
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    locked = models.BooleanField(
+        _("locked for speakers"),
+        default=False,
+        help_text=_("The speakers can no longer change the title and abstract."),
+    )
     guid = models.UUIDField(
         _("GUID"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Stable feed id.")
     )
@@ -751,6 +764,11 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by registration.cancel(), read by registration.undo_cancel().
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    status_before_cancel = models.CharField(
+        _("status before cancelling"), max_length=10, choices=Status.choices, blank=True
+    )
 
     objects = RegistrationQuerySet.as_manager()
 

@@ -13,16 +13,20 @@ registration that was rolled back.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .emails import send_registration_confirmation
 from .models import Event, Registration
 
 Status = Registration.Status
+UNDO_MINUTES = 10
+UNDO_WINDOW = dt.timedelta(minutes=UNDO_MINUTES)
 
 
 class RegistrationError(Exception):
@@ -83,7 +87,8 @@ def register(user, event: Event, *, now=None) -> RegistrationResult:
         else:
             registration.status = status
             registration.created_at = now
-            registration.save(update_fields=["status", "created_at", "updated_at"])
+            registration.cancelled_at = None
+            registration.save(update_fields=["status", "created_at", "cancelled_at", "updated_at"])
     if status == Status.CONFIRMED:
         _send_confirmation_on_commit(registration)
     return RegistrationResult(registration, changed=True)
@@ -103,10 +108,84 @@ def cancel(user, event: Event, *, now=None) -> RegistrationResult | None:
         if event.is_past(now):
             raise RegistrationClosed(_("This event has ended; there is nothing to cancel."))
         was_confirmed = registration.status == Status.CONFIRMED
+        registration.status_before_cancel = registration.status
         registration.status = Status.CANCELLED
-        registration.save(update_fields=["status", "updated_at"])
+        registration.cancelled_at = now
+        registration.save(
+            update_fields=["status", "status_before_cancel", "cancelled_at", "updated_at"]
+        )
         promoted = promote_waitlisted(event, now=now) if was_confirmed else []
     return RegistrationResult(registration, changed=True, promoted=promoted)
+
+
+class UndoExpired(RegistrationError):
+    pass
+
+
+def undo_deadline(registration: Registration):
+    """Until when a cancellation can be undone, or None when it cannot (any more)."""
+    if registration.status != Status.CANCELLED or registration.cancelled_at is None:
+        return None
+    return registration.cancelled_at + UNDO_WINDOW
+
+
+def can_undo(registration: Registration | None, *, now=None) -> bool:
+    if registration is None:
+        return False
+    deadline = undo_deadline(registration)
+    return deadline is not None and (now or timezone.now()) <= deadline
+
+
+def undo_cancel(user, event: Event, *, now=None) -> RegistrationResult:
+    """Take back a cancellation made less than ``UNDO_WINDOW`` ago.
+
+    A confirmed place comes back when one is still free; when the place went to
+    someone on the waitlist meanwhile, the person joins the back of the waitlist
+    (``status`` tells which). A waitlisted person gets their old position back.
+    Raises ``UndoExpired`` (too late, or nothing to undo) or ``RegistrationClosed``
+    (the event has ended), with a message for the person.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _locked_event(event)
+        registration = Registration.objects.filter(user=user, event=event).first()
+        if registration is not None and registration.status != Status.CANCELLED:
+            return RegistrationResult(registration, changed=False)
+        if not can_undo(registration, now=now):
+            raise UndoExpired(
+                ngettext(
+                    "A cancellation can be undone for %(minutes)s minute only. "
+                    "Register again instead.",
+                    "A cancellation can be undone for %(minutes)s minutes only. "
+                    "Register again instead.",
+                    UNDO_MINUTES,
+                )
+                % {"minutes": UNDO_MINUTES}
+            )
+        if event.is_past(now):
+            raise RegistrationClosed(_("This event has ended; there is nothing to undo."))
+        was_confirmed = registration.status_before_cancel == Status.CONFIRMED
+        if event.free_places() != 0:
+            registration.status = Status.CONFIRMED
+            if not was_confirmed:
+                _send_confirmation_on_commit(registration, promoted=True)
+        else:
+            registration.status = Status.WAITLISTED
+            if was_confirmed:
+                # The place went to the waitlist meanwhile: back of the queue.
+                registration.created_at = now
+        registration.cancelled_at = None
+        registration.status_before_cancel = ""
+        registration.save(
+            update_fields=[
+                "status",
+                "created_at",
+                "cancelled_at",
+                "status_before_cancel",
+                "updated_at",
+            ]
+        )
+    return RegistrationResult(registration, changed=True)
 
 
 def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:

@@ -150,6 +150,7 @@ class TimeLabel:
     text: str
     other: str = ""
     local: dt.datetime | None = None
+    end_iso: str = ""  # a range's end, for site.js to show it in the browser's zone
 
 
 def _in_zone(text: str, zone_name: str) -> str:
@@ -234,6 +235,7 @@ class ZoneView:
             text=formats.clock_range(start, end, self.primary_zone),
             other=self._other(start, end),
             local=local,
+            end_iso=self.localtime(end).isoformat(),
         )
 
     def day_span(self, start: dt.datetime, end: dt.datetime) -> str:

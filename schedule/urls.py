@@ -1,7 +1,9 @@
 from django.urls import path
 
 from . import views
-from .views import share_images
+from .views import cancel as cancel_views
+from .views import share_images, site_files
+from .views import zone as zone_views
 
 app_name = "schedule"
 
@@ -34,4 +36,13 @@ urlpatterns = [
         share_images.speaker_share_image,
         name="speaker-share-image",
     ),
+    path("events/<slug:slug>/cancel/", cancel_views.cancel_registration, name="event-cancel"),
+    path(
+        "events/<slug:slug>/cancel/undo/",
+        cancel_views.undo_cancellation,
+        name="event-cancel-undo",
+    ),
+    path("zone/", zone_views.zone_picker, name="zone-picker"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
+    path("manifest.webmanifest", site_files.web_manifest, name="web-manifest"),
 ]

@@ -24,6 +24,7 @@ from .claims import (
     verified_emails,
 )
 from .forms import SpeakerProfileForm
+from .talks import talks_of
 
 
 @never_cache
@@ -58,6 +59,7 @@ def speaker_profile(request):
             "public_name": public_name,
             "preview": preview,
             "photo_chosen": preview is not None and bool(request.FILES.get("new_photo")),
+            "talks": talks_of(speaker),
         },
     )
 

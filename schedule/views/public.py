@@ -112,6 +112,14 @@ class HomeView(ListView):
         context["upcoming"] = [e for e in events if e.end >= now]
         context["live_ids"] = {e.pk for e in events if e.start <= now <= e.end}
         context["past"] = [e for e in events if e.end < now][::-1]
+        viewer = viewer_timezone_name(self.request)
+        for event in events:
+            # The viewer's zone too, as on the schedule:
+            # "16:00–19:00 MSK (09:00–12:00 in New York)".
+            # Events over several days keep "from 10:00 MSK".
+            if event.local_start.date() == event.local_end.date():
+                zones = ZoneView(event.timezone, viewer)
+                event.hours_label = zones.range_label(event.start, event.end)
         context["canonical_url"] = seo.canonical_url(self.request)
         return context
 

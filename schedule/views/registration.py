@@ -4,19 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import access_context, has_verified_email, private_response, room_access
 from ..models import Event, JoinClick, Registration, Room
-from ..registration import RegistrationError, cancel, register
+from ..registration import RegistrationError, register
 from .redirects import redirect_to_next
 
 
 @require_POST
 @private_response(no_store=True)
 def event_register(request, slug):
-    """POST ``action=register`` (default) or ``action=cancel``."""
+    """POST ``action=register`` (default); ``action=cancel`` goes to the confirmation page."""
     event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
     event_url = event.get_absolute_url()
     if not request.user.is_authenticated:
@@ -29,21 +30,8 @@ def event_register(request, slug):
             status=403,
         )
     if request.POST.get("action") == "cancel":
-        try:
-            result = cancel(request.user, event)
-        except RegistrationError as error:
-            messages.error(request, str(error))
-            return redirect_to_next(request, event_url)
-        if result is None:
-            messages.info(
-                request,
-                _("You had no registration for %(event)s to cancel.") % {"event": event.name},
-            )
-        else:
-            messages.success(
-                request, _("Your registration for %(event)s is cancelled.") % {"event": event.name}
-            )
-        return redirect_to_next(request, event_url)
+        # Cancelling takes a confirmation step (views.cancel); old forms land on it.
+        return HttpResponseRedirect(reverse("schedule:event-cancel", args=[event.slug]))
     try:
         result = register(request.user, event)
     except RegistrationError as error:

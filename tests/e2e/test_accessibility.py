@@ -94,6 +94,15 @@ PAGES = [
         shows_ru="Зарегистрируйтесь, чтобы получить приглашение.",
     ),
     Page("events-index", "/events/", shows="Past events"),
+    Page(
+        "cancel-confirm",
+        EVENT + "cancel/",
+        signed_in=True,
+        upcoming=True,
+        registered=True,
+        shows="Keep my place",
+    ),
+    Page("zone-picker", "/zone/", shows="Show times in my zone"),
     Page("schedule", EVENT + "schedule/"),
     Page("talk", EVENT + "talks/neural-cellular-automata/"),
     Page("talk-in-russian", EVENT + "talks/non-existent-designer/", shows_ru="на русском"),
@@ -177,15 +186,22 @@ def format_violations(violations):
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("language", list(LOCALES))
+# English in both colour schemes, Russian in the light one (its longer words).
+LOOKS = [("en", "light"), ("en", "dark"), ("ru", "light")]
+
+
+@pytest.mark.parametrize(("language", "scheme"), LOOKS, ids=["-".join(look) for look in LOOKS])
 @pytest.mark.parametrize("target", list(_params()))
 def test_page_has_no_serious_accessibility_violations(
-    new_page, live_server, user, e2e_demo_event, target, language
+    new_page, live_server, user, e2e_demo_event, target, language, scheme
 ):
-    """One test per page and language checks both widths: a live-server test costs a
-    database flush, so the page is loaded again at each width in the same context."""
+    """One test per page, language and colour scheme checks both widths: a live-server
+    test costs a database flush, so the page is loaded again at each width in the same
+    context. The dark scheme is the browser's ``prefers-color-scheme: dark``."""
     _arrange(target, user, e2e_demo_event)
-    page = new_page(locale=LOCALES[language])
+    page = new_page(locale=LOCALES[language], color_scheme=scheme)
+    if scheme == "dark":
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
     if target.signed_in:
         sign_in(page, user, live_server.url)
     failures = []
@@ -205,11 +221,15 @@ def test_page_has_no_serious_accessibility_violations(
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             failures.append(f"at {viewport['width']} px: {overflow} px wider than the window")
-        shot(page, target.name)
+        shot(page, f"{target.name}-{language}-{scheme}")
+        if scheme == "dark":
+            # The palette really switched (not only the media query).
+            background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+            assert background == "rgb(18, 18, 25)", background
 
         violations = Axe().run(page).response["violations"]
         REPORTS.mkdir(parents=True, exist_ok=True)
-        report = REPORTS / f"{target.name}-{language}-{viewport['width']}.json"
+        report = REPORTS / f"{target.name}-{language}-{scheme}-{viewport['width']}.json"
         report.write_text(json.dumps(violations, indent=2))
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         if blocking:

@@ -102,7 +102,9 @@ def test_landing_has_the_seed_page_content(client, demo_event):
     assert '<a href="https://fest.ai/2020" rel="noopener">Data Fest 2020</a>' in page
     assert '<a href="https://ods.ai" rel="noopener">Open Data Science</a>' in page
     assert "<strong>Machine Learning Art takes part in" in page  # Markdown rendered
-    assert "Watch the trailer" in page
+    # The seed's trailer link is its stream: one button for the stream, the teaser on the talk.
+    assert "Watch the trailer" not in page
+    assert page.count('href="https://www.youtube.com/watch?v=othTjSowvqY"') == 1
     assert 'href="https://youtu.be/zRje8tRjcz8"' in page  # teaser
     assert page.count("Live Q&amp;A after the talk (15 min)") == 3
     assert reverse("schedule:speaker-detail", args=["yuri-viazovetskyi"]) in page
@@ -423,7 +425,7 @@ def test_event_page_has_title_description_canonical_og_and_jsonld(client, demo_e
     assert "<title>Machine Learning Art · Eventsite</title>" in page
     assert (
         '<meta name="description" content="Artists who work with machine learning, '
-        'live at Data Fest 2020">' in page
+        'in talks with a live Q&amp;A">' in page
     )
     canonical = f"http://testserver{LANDING}"
     assert f'<link rel="canonical" href="{canonical}">' in page
