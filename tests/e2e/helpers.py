@@ -102,7 +102,7 @@ def organisers_group():
     """
     for name, function in [
         ("0002_organisers_group", "create_group"),
-        ("0006_event_teams_and_audit_log", "grant_team_permissions"),
+        ("0007_event_teams_and_audit_log", "grant_team_permissions"),
     ]:
         getattr(import_module(f"schedule.migrations.{name}"), function)(apps, None)
     return Group.objects.get(name="Organisers")
