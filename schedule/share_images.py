@@ -29,6 +29,7 @@ from django.utils import translation
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from . import formats, seo
+from .templatetags.schedule_tags import initials
 
 logger = logging.getLogger(__name__)
 
@@ -161,11 +162,6 @@ def _write(draw, fitted: FittedText, x: int, y: int, fill) -> int:
 
 # ---------------------------------------------------------------------------
 # Pictures
-
-
-def initials(name: str) -> str:
-    letters = [word[0] for word in name.split() if word[:1].isalnum()]
-    return ("".join(letters[:1] + letters[-1:]) if len(letters) > 1 else "".join(letters)).upper()
 
 
 def _round_photo(person: Person, size: int, tone) -> Image.Image:

@@ -57,8 +57,12 @@ def test_live_event_page_shows_the_stream_as_a_facade(client, live_event):
 
 
 def test_event_page_before_and_after_shows_no_stream_player(client, demo_event):
-    html = client.get(f"{demo_event.get_absolute_url()}").content.decode()
-    assert "Live stream" not in html and "data-embed" not in html
+    coming = make_event("coming", stream_url=STREAM, day=dt.date(2031, 1, 1))
+    for event in (coming, demo_event):
+        html = client.get(event.get_absolute_url()).content.decode()
+        assert "Live stream" not in html and "data-embed" not in html, event.slug
+    # Before, the stream is a link in "How to participate".
+    assert f'href="{STREAM}"' in client.get(coming.get_absolute_url()).content.decode()
 
 
 def test_talk_page_while_live_shows_the_stream(client, live_event):
