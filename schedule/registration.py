@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .emails import send_registration_confirmation
+from .lock_timing import LockTimer
 from .models import Event, Registration
 
 Status = Registration.Status
@@ -62,8 +63,11 @@ def register(user, event: Event, *, now=None) -> RegistrationResult:
     now = now or timezone.now()
     if not user.email_verified:
         raise VerificationRequired(_("Verify your e-mail address to register."))
+    timer = LockTimer()
     with transaction.atomic():
+        timer.waiting()
         event = _locked_event(event)
+        timer.locked()
         registration = Registration.objects.filter(user=user, event=event).first()
         if registration is not None and registration.status != Status.CANCELLED:
             return RegistrationResult(registration, changed=False)
@@ -84,8 +88,9 @@ def register(user, event: Event, *, now=None) -> RegistrationResult:
             registration.status = status
             registration.created_at = now
             registration.save(update_fields=["status", "created_at", "updated_at"])
-    if status == Status.CONFIRMED:
-        _send_confirmation_on_commit(registration)
+        if status == Status.CONFIRMED:
+            _send_confirmation_on_commit(registration)
+    timer.finish(status)
     return RegistrationResult(registration, changed=True)
 
 
