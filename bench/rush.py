@@ -51,6 +51,7 @@ RUSH_DB = "eventsite_rush"
 RUSH_CACHE_URL = "redis://127.0.0.1:6379/3"
 EVENT_SLUG = "rush"
 CSRF_TOKEN_LENGTH = 32
+GIVE_UP_S = 30
 
 
 def parse_args(argv=None):
@@ -235,6 +236,11 @@ async def fire(port, request, scheduled, limit, recorder, expect, on_body=None):
     if delay > 0:
         await asyncio.sleep(delay)
     async with limit:
+        if time.perf_counter() - scheduled > GIVE_UP_S:
+            # Still not sent after this long: the person has given up (bounds the run).
+            recorder.errors.append("gave up before sending")
+            recorder.add((time.perf_counter() - scheduled) * 1000, "error")
+            return
         try:
             status, headers, body = await http(port, request)
         except (TimeoutError, OSError, ValueError, IndexError) as error:
@@ -454,8 +460,8 @@ def report(args, result, info, started):
         f"({db['waitlist_worst_inversion'] / (args.users / args.seconds) * 1000:.0f} ms "
         "of send time)",
         f"- lock held {timings['hold_total_s']:.1f} s in total over {timings['count']} "
-        f"registrations ({timings['hold_total_s'] / args.seconds * 100:.0f}% of the "
-        f"{args.seconds:g} s)",
+        f"registrations ({timings['hold_total_s'] / result['elapsed_s'] * 100:.0f}% of the "
+        f"{result['elapsed_s']:.0f} s the load lasted)",
         f"- places left seen by a signed-in visitor, twice a second: "
         f"{places_summary(result['places_seen'])}",
         f"- client finished in {result['elapsed_s']:.1f} s; register error kinds: "
