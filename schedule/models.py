@@ -783,6 +783,16 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.user} – {self.event} ({self.get_status_display()})"
 
+    def waitlist_position(self) -> int | None:
+        """1 for the next person to get a place, 2 for the one after; None if not waiting.
+
+        One count on the (event, status, created_at) index."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        earlier = Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lte=self.pk)
+        waiting = Registration.objects.filter(event_id=self.event_id).waitlisted()
+        return waiting.filter(earlier).count()
+
 
 class JoinClick(models.Model):
     """Someone with access followed a room's join link (for the organisers)."""

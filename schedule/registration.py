@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,10 +113,9 @@ def register(user, event: Event, *, now=None) -> RegistrationResult:
 
 
 def _result(registration: Registration, *, changed: bool) -> RegistrationResult:
-    result = RegistrationResult(registration, changed=changed)
-    if registration.status == Status.WAITLISTED:
-        result.position = waitlist_position(registration)
-    return result
+    return RegistrationResult(
+        registration, changed=changed, position=registration.waitlist_position()
+    )
 
 
 def _take_place(event: Event) -> str:
@@ -129,14 +128,6 @@ def _take_place(event: Event) -> str:
         Event.objects.filter(pk=event.pk).update(places_taken=taken)
         return Status.CONFIRMED
     return Status.WAITLISTED
-
-
-def waitlist_position(registration: Registration) -> int:
-    """1 for the next person to get a place, 2 for the one after..."""
-    earlier = Q(created_at__lt=registration.created_at) | Q(
-        created_at=registration.created_at, pk__lte=registration.pk
-    )
-    return registration.event.registrations.waitlisted().filter(earlier).count()
 
 
 def cancel(user, event: Event, *, now=None) -> RegistrationResult | None:

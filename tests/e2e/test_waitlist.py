@@ -27,4 +27,5 @@ def test_full_event_joins_the_waitlist_with_a_position(new_page, live_server, us
     page.wait_for_load_state()
     body = page.locator("body").inner_text()
     assert "Rush Fest is full: you are on the waitlist, position 2." in body
+    assert "Your place in the queue: 2." in panel.inner_text()
     shot(page, "waitlisted")

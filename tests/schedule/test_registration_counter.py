@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schedule.models import Event, Registration
-from schedule.registration import cancel, promote_waitlisted, register, waitlist_position
+from schedule.registration import cancel, promote_waitlisted, register
 from tests.factories import make_event, make_registration, make_user
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_register_cancel_and_promote_keep_the_counter_equal_to_the_rows(event):
     result = cancel(people[0], event)
     assert [r.user for r in result.promoted] == [people[2]]
     assert counter(event) == confirmed_rows(event) == 2
-    assert waitlist_position(Registration.objects.get(user=people[3])) == 1
+    assert Registration.objects.get(user=people[3]).waitlist_position() == 1
 
     cancel(people[3], event)  # a waitlisted person leaves: no place freed
     assert counter(event) == 2
@@ -103,6 +103,18 @@ def test_register_view_tells_the_waitlist_position(client, event):
     url = reverse("schedule:event-register", args=[event.slug])
     html = client.post(url, follow=True).content.decode()
     assert "Counted Fest is full: you are on the waitlist, position 2." in html
+
+
+def test_event_page_of_a_waitlisted_person_shows_the_position(client, event):
+    first, second, waiting = make_user(), make_user(), make_user()
+    for person in (first, second, make_user(), waiting):
+        register(person, event)
+    client.force_login(waiting)
+    assert "Your place in the queue: 2." in client.get(event.get_absolute_url()).content.decode()
+    cancel(first, event)  # the first in the queue gets the place; this person moves up
+    assert "Your place in the queue: 1." in client.get(event.get_absolute_url()).content.decode()
+    client.force_login(second)
+    assert "Your place in the queue" not in client.get(event.get_absolute_url()).content.decode()
 
 
 def test_check_places_reports_and_fixes_a_wrong_counter(event):
@@ -171,7 +183,7 @@ def test_counter_is_exact_under_concurrent_registrations_and_double_clicks():
     assert Registration.objects.filter(event=event).count() == 40
     assert confirmed_rows(event) == 10 == counter(event)
     waiting = list(event.registrations.waitlisted().order_by("created_at", "pk"))
-    assert [waitlist_position(r) for r in waiting] == list(range(1, 31))
+    assert [r.waitlist_position() for r in waiting] == list(range(1, 31))
     # Every place was handed out before anyone was waitlisted.
     by_pk = list(event.registrations.order_by("pk").values_list("status", flat=True))
     assert by_pk == [Status.CONFIRMED] * 10 + [Status.WAITLISTED] * 30
