@@ -20,7 +20,7 @@ def count_confirmed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schedule", "0006_verbose_names_for_translation"),
+        ("schedule", "0007_event_teams_and_audit_log"),
     ]
 
     operations = [
