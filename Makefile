@@ -21,7 +21,7 @@ export UV_PYTHON_DOWNLOADS := never
 # The Russian catalogue, compiled from locale/ru/LC_MESSAGES/django.po (the .mo is not committed).
 MO := locale/ru/LC_MESSAGES/django.mo
 
-.PHONY: run test test-e2e lint format serve bench install upgrade lock-check chromium gettext messages clean
+.PHONY: run test test-e2e lint format serve bench bench-rush install upgrade lock-check chromium gettext messages clean
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) 'uv==$(UV_VERSION)'
@@ -110,3 +110,8 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .tools staticfiles .pytest_cache .ruff_cache
+
+# 10,000 people register for 5,000 places in 60 s (bench/rush.py; RUSH_ARGS="--users 1000
+# --places 500 --seconds 10" for a short run); writes bench/results/rush-*.md and .json.
+bench-rush: $(STAMP)
+	$(BIN)/python bench/rush.py $(RUSH_ARGS)

@@ -146,10 +146,10 @@ def access_context(request, event: Event, rooms=None, *, now=None) -> dict:
     """Template context for ``includes/join_panel.html``.
 
     ``access``, ``registration`` and ``private_rooms`` come from the rules above;
-    ``registration_open``, ``event_is_past``, ``places_left`` (None: no limit)
-    and ``event_path`` tell the panel which action to offer. Templates never read
-    a room's private fields. The view must also send the response through
-    ``private_response``.
+    ``registration_open``, ``event_is_past``, ``places_left`` (None: no limit),
+    ``waitlist_position`` (None unless waitlisted) and ``event_path`` tell the panel
+    which action to offer. Templates never read a room's private fields. The view
+    must also send the response through ``private_response``.
     """
     now = now or timezone.now()
     access = room_access(request.user, event, now=now)
@@ -164,6 +164,9 @@ def access_context(request, event: Event, rooms=None, *, now=None) -> dict:
         "event_is_past": event.is_past(now),
         "event_path": event.get_absolute_url(),
         "places_left": None if access.is_registered else event.free_places(),
+        "waitlist_position": access.registration.waitlist_position()
+        if access.reason == WAITLISTED
+        else None,
         "reveal_label": formats.moment(access.reveal_at, event.tzinfo) if access.reveal_at else "",
     }
 

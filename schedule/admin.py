@@ -709,9 +709,20 @@ class RegistrationAdmin(EventScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and {"status", "event"} & set(form.changed_data):
-            # A cancellation here frees a place just like one on the site.
+        if not change or {"status", "event"} & set(form.changed_data):
+            # A cancellation here frees a place just like one on the site; this
+            # also recounts the event's places taken.
             _fill_free_places(self, request, obj.event)
+
+    def delete_queryset(self, request, queryset):
+        events = list(Event.objects.filter(pk__in=queryset.values("event")))
+        super().delete_queryset(request, queryset)
+        for event in events:
+            _fill_free_places(self, request, event)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _fill_free_places(self, request, obj.event)
 
     @admin.display(description=_("e-mail"), ordering="user__email")
     def user_email(self, registration):

@@ -67,6 +67,10 @@ def markdown_length_constraint(name: str, model: str) -> models.CheckConstraint:
 
 
 class EventQuerySet(models.QuerySet):
+    def with_free_place(self):
+        """Events where one more person can be confirmed now (by the counter)."""
+        return self.filter(Q(capacity__isnull=True) | Q(places_taken__lt=F("capacity")))
+
     def published(self):
         return self.filter(is_published=True)
 
@@ -150,6 +154,16 @@ class Event(models.Model):
         blank=True,
         help_text=_("Confirmed places. When full, people join a waitlist. Empty: no limit."),
     )
+    # Kept by schedule/registration.py in the transaction that confirms or cancels,
+    # so that registering takes a place with one conditional UPDATE and the event
+    # page reads "N places left" without counting rows. `manage.py check_places`
+    # compares it with the rows.
+    places_taken = models.PositiveIntegerField(
+        _("places taken"),
+        default=0,
+        editable=False,
+        help_text=_("Confirmed registrations, counted as they happen."),
+    )
     access_reveal_minutes = models.PositiveIntegerField(
         _("reveal join links (minutes before start)"),
         default=30,
@@ -203,12 +217,14 @@ class Event(models.Model):
             # Counted in the database: a copy loaded before another change never
             # writes an older number back (schedule/versions.py).
             self.version = F("version") + 1
+            # Kept by schedule/registration.py alone: never write back a copy's number.
+            self.places_taken = F("places_taken")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "description_html", "version"}
         super().save(*args, **kwargs)
         if changing:
-            self.refresh_from_db(fields=["version"])
+            self.refresh_from_db(fields=["version", "places_taken"])
 
     def get_absolute_url(self):
         return reverse("schedule:event-detail", kwargs={"slug": self.slug})
@@ -288,7 +304,7 @@ class Event(models.Model):
         """Confirmed places still free (never below 0); None when there is no limit."""
         if self.capacity is None:
             return None
-        return max(self.capacity - self.registrations.confirmed().count(), 0)
+        return max(self.capacity - self.places_taken, 0)
 
     @property
     def reveal_at(self):
@@ -787,6 +803,16 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.event} ({self.get_status_display()})"
+
+    def waitlist_position(self) -> int | None:
+        """1 for the next person to get a place, 2 for the one after; None if not waiting.
+
+        One count on the (event, status, created_at) index."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        earlier = Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lte=self.pk)
+        waiting = Registration.objects.filter(event_id=self.event_id).waitlisted()
+        return waiting.filter(earlier).count()
 
 
 class JoinClick(models.Model):

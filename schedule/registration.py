@@ -1,11 +1,14 @@
 """Registering for an event, cancelling, and promoting from the waitlist.
 
 The rules live here and nowhere else; views, the admin and the shell call these
-functions. Capacity is exact under concurrency on PostgreSQL: every change locks
-the event row (``select_for_update``) inside one transaction and counts the
-confirmed registrations while holding the lock, so simultaneous requests are
-served one after the other. (SQLite has no row locks; it serialises writers on
-the whole database instead.)
+functions. Capacity is exact under concurrency on PostgreSQL: each event keeps a
+counter of confirmed places (``Event.places_taken``). Registering takes a place
+with one conditional UPDATE of that counter, which also locks the event row until
+the transaction commits, and inserts the registration in the same transaction;
+cancelling and promoting lock the event row, count the confirmed rows and store
+the count, so changes made around these functions are corrected too. (SQLite has
+no row locks; it serialises writers on the whole database instead.)
+`manage.py check_places` compares the counters with the rows.
 
 Confirmation e-mails are sent after the transaction commits, never for a
 registration that was rolled back.
@@ -17,11 +20,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .emails import send_registration_confirmation
+from .lock_timing import LockTimer
 from .models import Event, Registration
 
 Status = Registration.Status
@@ -46,6 +51,7 @@ class RegistrationResult:
     registration: Registration
     changed: bool
     promoted: list[Registration] = field(default_factory=list)
+    position: int | None = None
 
     @property
     def status(self):
@@ -56,42 +62,81 @@ def _locked_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+class _AlreadyRegistered(Exception):
+    """Another request of the same person registered first; roll this one back."""
+
+
 def register(user, event: Event, *, now=None) -> RegistrationResult:
     """Register ``user`` for ``event``: confirmed if a place is free, else waitlisted.
 
-    Idempotent: an active registration is returned unchanged. A cancelled one is
-    reused and goes to the back of the queue. Raises ``VerificationRequired`` or
-    ``RegistrationClosed`` with a message for the person.
+    Idempotent: an active registration is returned unchanged, also when the same
+    person registers twice at once (a double click, a retry, a second tab): the
+    unique constraint on (user, event) rolls the second attempt back, its place
+    included. A cancelled registration is reused and goes to the back of the queue.
+    Raises ``VerificationRequired`` or ``RegistrationClosed`` with a message.
+
+    The hot path is one conditional UPDATE of the event's ``places_taken`` counter,
+    which takes a place and locks the event row until the commit, then the INSERT.
+    Only when the counter says full is the row locked to look again, so that a
+    cancellation promoting the waitlist and this waitlisting happen one after the
+    other. A waitlisted result carries its ``position`` (1 = next in line).
     """
-    now = now or timezone.now()
+    at = now or timezone.now()
     if not user.email_verified:
         raise VerificationRequired(_("Verify your e-mail address to register."))
-    with transaction.atomic():
-        event = _locked_event(event)
-        registration = Registration.objects.filter(user=user, event=event).first()
-        if registration is not None and registration.status != Status.CANCELLED:
-            return RegistrationResult(registration, changed=False)
-        if not event.registration_is_open(now):
-            raise RegistrationClosed(event.registration_closed_message(now))
-        status = Status.CONFIRMED if event.free_places() != 0 else Status.WAITLISTED
-        if registration is None:
-            try:
-                with transaction.atomic():
-                    registration = Registration.objects.create(
-                        user=user, event=event, status=status, created_at=now
-                    )
-            except IntegrityError:
-                # Only without a row lock (SQLite): the same person twice at once.
-                registration = Registration.objects.get(user=user, event=event)
-                return RegistrationResult(registration, changed=False)
-        else:
-            registration.status = status
-            registration.created_at = now
-            registration.cancelled_at = None
-            registration.save(update_fields=["status", "created_at", "cancelled_at", "updated_at"])
-    if status == Status.CONFIRMED:
-        _send_confirmation_on_commit(registration)
-    return RegistrationResult(registration, changed=True)
+    registration = Registration.objects.filter(user=user, event=event).first()
+    if registration is not None and registration.status != Status.CANCELLED:
+        return _result(registration, changed=False)
+    if not event.registration_is_open(at):
+        raise RegistrationClosed(event.registration_closed_message(at))
+    timer = LockTimer()
+    try:
+        with transaction.atomic():
+            timer.waiting()
+            status = _take_place(event)
+            timer.locked()
+            # Taken under the lock: the waitlist's order is the order places were asked for.
+            registered_at = now or timezone.now()
+            if registration is None:
+                registration = Registration.objects.create(
+                    user=user, event=event, status=status, created_at=registered_at
+                )
+            else:
+                reused = Registration.objects.filter(
+                    pk=registration.pk, status=Status.CANCELLED
+                ).update(
+                    status=status,
+                    created_at=registered_at,
+                    cancelled_at=None,
+                    updated_at=timezone.now(),
+                )
+                if not reused:
+                    raise _AlreadyRegistered
+                registration.status, registration.created_at = status, registered_at
+            if status == Status.CONFIRMED:
+                _send_confirmation_on_commit(registration)
+    except (IntegrityError, _AlreadyRegistered):
+        return _result(Registration.objects.get(user=user, event=event), changed=False)
+    timer.finish(status)
+    return _result(registration, changed=True)
+
+
+def _result(registration: Registration, *, changed: bool) -> RegistrationResult:
+    return RegistrationResult(
+        registration, changed=changed, position=registration.waitlist_position()
+    )
+
+
+def _take_place(event: Event) -> str:
+    """Inside a transaction: take a place for one person, or say they wait."""
+    taken = F("places_taken") + 1
+    if Event.objects.filter(pk=event.pk).with_free_place().update(places_taken=taken):
+        return Status.CONFIRMED
+    # Full a moment ago; a cancellation may have freed a place since.
+    if _locked_event(event).free_places() != 0:
+        Event.objects.filter(pk=event.pk).update(places_taken=taken)
+        return Status.CONFIRMED
+    return Status.WAITLISTED
 
 
 def cancel(user, event: Event, *, now=None) -> RegistrationResult | None:
@@ -167,6 +212,7 @@ def undo_cancel(user, event: Event, *, now=None) -> RegistrationResult:
         was_confirmed = registration.status_before_cancel == Status.CONFIRMED
         if event.free_places() != 0:
             registration.status = Status.CONFIRMED
+            Event.objects.filter(pk=event.pk).update(places_taken=F("places_taken") + 1)
             if not was_confirmed:
                 _send_confirmation_on_commit(registration, promoted=True)
         else:
@@ -198,11 +244,13 @@ def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
     promoted = []
     with transaction.atomic():
         event = _locked_event(event)
+        # Count the rows while no one can take a place: this also corrects the
+        # counter after changes that bypass these functions (the admin, a deletion).
+        event.places_taken = event.registrations.confirmed().count()
         if event.is_past(now):
+            Event.objects.filter(pk=event.pk).update(places_taken=event.places_taken)
             return []
         free = event.free_places()
-        if free == 0:
-            return []
         waiting = event.registrations.waitlisted().select_related("user", "event")
         waiting = waiting.order_by("created_at", "pk")
         if free is not None:
@@ -212,6 +260,8 @@ def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
             registration.save(update_fields=["status", "updated_at"])
             promoted.append(registration)
             _send_confirmation_on_commit(registration, promoted=True)
+        event.places_taken += len(promoted)
+        Event.objects.filter(pk=event.pk).update(places_taken=event.places_taken)
     return promoted
 
 

@@ -5,6 +5,7 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
+from django.db.models import F
 
 from accounts.models import User
 from schedule import benchdata
@@ -76,7 +77,12 @@ def make_talk(event, room=None, *, start=None, minutes=30, speakers=(), **fields
 
 
 def make_registration(user, event, status=Registration.Status.CONFIRMED, **fields):
-    return Registration.objects.create(user=user, event=event, status=status, **fields)
+    registration = Registration.objects.create(user=user, event=event, status=status, **fields)
+    if status == Registration.Status.CONFIRMED:
+        # As schedule/registration.py does: the event's counter of taken places.
+        Event.objects.filter(pk=event.pk).update(places_taken=F("places_taken") + 1)
+        event.refresh_from_db(fields=["places_taken"])
+    return registration
 
 
 def make_big_event(talks=300, rooms=3, days=3, slug="big-event"):

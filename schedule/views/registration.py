@@ -52,10 +52,10 @@ def event_register(request, slug):
         messages.warning(
             request,
             _(
-                "%(event)s is full: you are on the waitlist. If a place frees up "
-                "you get it automatically and we e-mail you."
+                "%(event)s is full: you are on the waitlist, position %(position)s. If a "
+                "place frees up you get it automatically and we e-mail you."
             )
-            % {"event": event.name},
+            % {"event": event.name, "position": result.position},
         )
     return redirect_to_next(request, event_url)
 

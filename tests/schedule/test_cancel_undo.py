@@ -38,7 +38,19 @@ def test_undo_within_the_window_restores_the_place_in_a_full_event(full):
     result = undo_cancel(ann, full, now=timezone.now() + dt.timedelta(minutes=9))
     assert result.changed
     assert status_of(ann, full) == Status.CONFIRMED
+    full.refresh_from_db()
     assert full.free_places() == 0
+
+
+def test_undo_takes_the_place_back_in_the_counter_too(full):
+    ann, bob = make_user("ann@example.com"), make_user("bob@example.com")
+    register(ann, full)
+    cancel(ann, full)
+    undo_cancel(ann, full)
+    full.refresh_from_db()
+    assert full.places_taken == 1 == full.registrations.confirmed().count()
+    # The place is no longer free: the next person waits.
+    assert register(bob, full).status == Status.WAITLISTED
 
 
 def test_cancel_then_promotion_then_undo_joins_the_back_of_the_waitlist(full):
