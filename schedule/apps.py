@@ -8,5 +8,7 @@ class ScheduleConfig(AppConfig):
 
     def ready(self):
         from . import versions
+        from .questions import versions as question_versions
 
         versions.connect_signals()
+        question_versions.connect_signals()

@@ -137,6 +137,12 @@ class Event(models.Model):
         help_text="Registered people see the join links this long before the start; "
         "0 = as soon as they register.",
     )
+    questions_premoderated = models.BooleanField(
+        "pre-moderate questions",
+        default=False,
+        help_text="New questions on talks are shown to everyone only once a speaker or "
+        "organiser approves them.",
+    )
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -702,3 +708,9 @@ class JoinClick(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.room} at {self.clicked_at:%Y-%m-%d %H:%M} UTC"
+
+
+# ---------------------------------------------------------------------------
+# Questions (schedule/questions/)
+
+from .questions.models import Question, QuestionVote  # noqa: E402, F401

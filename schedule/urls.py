@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("events/<slug:slug>/talks/<slug:talk>.ics", views.talk_ics, name="talk-ics"),
     path("calendar/<slug:token>.ics", views.personal_ics, name="personal-ics"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
+    # Live questions of a talk (schedule/questions/).
+    path("events/<slug:slug>/talks/<slug:talk>/", include("schedule.questions.urls")),
 ]

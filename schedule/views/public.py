@@ -23,6 +23,7 @@ from .. import formats, seo
 from ..access import access_context, private_response
 from ..models import Event, Speaker, TalkSpeaker, can_preview
 from ..programme import Programme
+from ..questions.listing import question_context
 from ..timezones import (
     EVENT_MODE,
     VIEWER_MODE,
@@ -200,6 +201,7 @@ class TalkDetailView(EventPageView):
             talk_entry=lambda: programme.entry(talk),
             jsonld=lambda: seo.jsonld_script(seo.talk_data(talk, event, request)),
         )
+        context.update(question_context(request, talk, access=context.get("access")))
         return context
 
 
