@@ -231,6 +231,7 @@ class EventAdmin(admin.ModelAdmin):
                     "registration_closes",
                     "capacity",
                     "access_reveal_minutes",
+                    "questions_premoderated",
                 ]
             },
         ),

@@ -8,6 +8,7 @@ class ScheduleConfig(AppConfig):
 
     def ready(self):
         from . import versions
+        from .questions import admin as question_admin  # noqa: F401 - registers QuestionAdmin
         from .questions import versions as question_versions
 
         versions.connect_signals()
