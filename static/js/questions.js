@@ -63,7 +63,8 @@
     if (event.submitter && event.submitter.name) {
       data.append(event.submitter.name, event.submitter.value);
     }
-    fetch(form.action, {
+    // getAttribute: a control named "action" would shadow form.action.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -78,6 +79,11 @@
           lists.forEach(function (list) {
             refresh(list, true);
           });
+          return;
+        }
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("text/plain") !== 0) {
+          form.submit(); // not a refusal we can show: let the page explain
           return;
         }
         return response.text().then(function (text) {
