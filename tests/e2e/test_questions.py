@@ -20,8 +20,14 @@ def stage_setup(live_server):
     from django.utils import timezone
 
     from schedule.models import Registration
-    from tests.factories import make_event, make_registration, make_room, make_speaker
-    from tests.factories import make_talk, make_user
+    from tests.factories import (
+        make_event,
+        make_registration,
+        make_room,
+        make_speaker,
+        make_talk,
+        make_user,
+    )
 
     day = (timezone.now() + dt.timedelta(days=2)).date()
     event = make_event("live-qa", day=day, name="Live Q&A Day")
