@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import rules, versions
 from .models import MAX_LENGTH, Question, QuestionVote
@@ -23,12 +24,30 @@ STAGE_TOP = 12
 
 @dataclass(frozen=True)
 class Item:
+    """One question as this viewer sees it. Worked out here once, so that a list of
+    hundreds renders with few template nodes per question."""
+
     question: Question
+    id: str
     shown_name: str
     asked_by: str  # for organisers behind "Anonymous", else ""
+    votes_label: str  # "3 votes"
+    css: str  # modifier classes of the list item
     voted: bool
+    may_vote: bool
     is_mine: bool
     may_change: bool
+
+
+def _css(question) -> str:
+    classes = []
+    if question.is_pinned:
+        classes.append("question--pinned")
+    if question.is_answered:
+        classes.append("question--answered")
+    if question.is_hidden or not question.is_approved:
+        classes.append("question--muted")
+    return " ".join(classes)
 
 
 def talk_map_key(event_slug: str, talk_slug: str) -> str:
@@ -85,17 +104,31 @@ def question_context(request, talk, *, kind="list", access=None, now=None) -> di
             )
         )
     items = []
+    labels = {}
     for question in questions:
         question.talk = talk
         author = question.author
-        name = _("Anonymous") if question.is_anonymous else author.get_short_name()
+        # The display name only: never a part of the e-mail address.
+        name = author.display_name or _("A participant")
+        if question.is_anonymous:
+            name = _("Anonymous")
         is_mine = signed_in and question.author_id == user.pk
+        votes = question.votes
+        if votes not in labels:
+            labels[votes] = ngettext("%(n)s vote", "%(n)s votes", votes) % {"n": votes}
         items.append(
             Item(
                 question=question,
+                id=str(question.pk),
                 shown_name=name,
                 asked_by=str(author) if organiser and question.is_anonymous else "",
+                votes_label=labels[votes],
+                css=_css(question),
                 voted=question.pk in voted,
+                may_vote=part.may_take_part
+                and question.is_approved
+                and not question.is_hidden
+                and not question.is_answered,
                 is_mine=is_mine,
                 may_change=is_mine and part.is_open and rules.may_change_own(user, question),
             )
