@@ -8,7 +8,9 @@ with ``If-None-Match``.
 """
 
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import caches
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -23,6 +25,8 @@ from ..views.redirects import redirect_to_next, safe_next
 from . import listing, rules, services
 
 FRAGMENT_HEADER = "X-Questions"
+# How long the list for visitors who are not signed in is kept under one ETag.
+SHARED_LIST_SECONDS = 300
 
 
 def talk_for(request, slug, talk_slug):
@@ -207,12 +211,20 @@ def _fragment_headers(response, etag):
 
 
 def _fragment(request, slug, talk, kind):
-    """The list (or the stage's list) alone: 304 from the cache when unchanged."""
+    """The list (or the stage's list) alone: 304 from the cache when unchanged.
+
+    Visitors who are not signed in all see the same list, without forms: it is kept in
+    the page cache under its ETag, so a crowd re-renders it once per change.
+    """
+    current = listing.cached_etag(request, slug, talk, kind)
     known = request.headers.get("If-None-Match", "")
-    if known:
-        current = listing.cached_etag(request, slug, talk, kind)
-        if current is not None and current in (tag.strip() for tag in known.split(",")):
-            return _fragment_headers(HttpResponseNotModified(), current)
+    if current is not None and current in (tag.strip() for tag in known.split(",")):
+        return _fragment_headers(HttpResponseNotModified(), current)
+    shared = kind == "list" and SESSION_KEY not in request.session
+    if shared and current is not None:
+        content = caches["pages"].get(f"question-list:{current}")
+        if content is not None:
+            return _fragment_headers(HttpResponse(content), current)
     talk = talk_for(request, slug, talk)
     if kind == "stage" and not rules.can_moderate(request.user, talk):
         raise Http404("No stage view for this person.")
@@ -221,6 +233,9 @@ def _fragment(request, slug, talk, kind):
         "schedule/questions/stage_list.html" if kind == "stage" else "schedule/questions/list.html"
     )
     response = render(request, template, context)
+    if shared:
+        etag = context["questions_etag"]
+        caches["pages"].set(f"question-list:{etag}", response.content, SHARED_LIST_SECONDS)
     return _fragment_headers(response, context["questions_etag"])
 
 

@@ -573,6 +573,20 @@ def test_a_change_gives_a_new_list(talk, ann, bob, django_capture_on_commit_call
     assert voted.status_code == 200 and 'aria-pressed="true"' in voted.content.decode()
 
 
+def test_visitors_not_signed_in_share_one_rendered_list(
+    talk, ann, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    make_question(talk, ann, "Shared question")
+    first = poll(browser(), talk)
+    with django_assert_num_queries(0):  # another visitor, without an ETag yet
+        second = poll(browser(), talk)
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ask(ann, talk, "Fresh question")
+    assert "Fresh question" in poll(browser(), talk).content.decode()
+
+
 def test_the_etag_is_per_person(talk, ann, bob):
     make_question(talk, ann, "Whose list?")
     etag = poll(browser(ann), talk)["ETag"]
