@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from schedule.emails import mail_language
 from schedule.views.redirects import is_same_site_path
 
 
@@ -20,3 +21,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in dict(settings.LANGUAGES):
             user.language = language
         return super().save_user(request, user, form, commit)
+
+    def send_mail(self, template_prefix, email, context):
+        # Verification, password reset and account notices in the person's language
+        # (allauth's own Russian catalogue covers its subjects).
+        with translation.override(mail_language(context.get("user"))):
+            super().send_mail(template_prefix, email, context)

@@ -86,9 +86,12 @@ TALKS = [
         "title": "A non-existent designer with real satisfied customers",
         "time": dt.time(17, 0),
         "speakers": ["roman-kosovichev"],
-        "abstract": "Roman talks about the first non-existent designer in the world with "
-        "real satisfied customers, and how AI replaces humans in the design and creative "
-        "fields.\n\nWould machines lead to new art-direction processes?",
+        # Given in Russian: the description is the organisers', in the talk's language.
+        "language": "ru",
+        "abstract": "Роман расскажет о первом в мире несуществующем дизайнере с реальными "
+        "довольными заказчиками и о том, как искусственный интеллект заменяет людей в "
+        "дизайне и других творческих профессиях.\n\nПриведут ли машины к новым процессам "
+        "арт-дирекшена?",
     },
     {
         "slug": "neural-network-art-gallery",
@@ -189,7 +192,7 @@ def load_demo(day: dt.date = SEED_DATE) -> tuple[Event, int]:
                 "end": start + dt.timedelta(minutes=TALK_MINUTES),
                 "teaser_url": data.get("teaser_url", ""),
                 "live_qa_minutes": QA_MINUTES,
-                "language": "en",
+                "language": data.get("language", "en"),
                 "state": Talk.State.PUBLISHED,
             },
         )

@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import caches
+from django.utils import translation
 
 from schedule.demo import load_demo
 from tests.factories import make_user
@@ -12,6 +14,15 @@ def _clear_cache():
     yield
     for alias in ("default", "pages"):
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request in Russian leaves
+    Russian active in the thread (LocaleMiddleware does not switch back)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

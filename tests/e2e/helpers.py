@@ -62,3 +62,8 @@ def log_in_with_form(page, email, password, path="/accounts/login/"):
     page.fill("input[name=password]", password)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
+
+
+def image_loads(locator) -> bool:
+    """Whether the image's file arrives and decodes (waits for it, unlike ``complete``)."""
+    return locator.evaluate("img => img.decode().then(() => img.naturalWidth > 0, () => false)")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from schedule.models import Talk
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import last_email, links_in, log_in_with_form, shot, sign_in
+from tests.e2e.helpers import image_loads, last_email, links_in, log_in_with_form, shot, sign_in
 
 EVENT_PATH = "/events/ml-art-datafest-2020/"
 SCHEDULE_PATH = "/events/ml-art-datafest-2020/schedule/"
@@ -334,7 +334,7 @@ def test_speaker_claims_profile_edits_bio_and_photo_and_sees_public_page(
     current = page.get_by_role("img", name="Your current photo")
     expect(current).to_have_attribute("src", re.compile(r"^/media/"))
     # The live server serves MEDIA_ROOT (Django's _MediaFilesHandler): the file loads.
-    assert current.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image_loads(current)
     shot(page, "edit-saved")
 
     page.get_by_role("link", name="View public page").click()
@@ -348,7 +348,7 @@ def test_speaker_claims_profile_edits_bio_and_photo_and_sees_public_page(
     )
     public_photo = main.locator("img").first
     expect(public_photo).to_have_attribute("src", re.compile(r"/media/"))
-    assert public_photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image_loads(public_photo)
 
 
 def test_registration_works_without_javascript(new_page, live_server, user, future_demo_event):
