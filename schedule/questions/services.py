@@ -8,8 +8,10 @@ a view answers with.
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -146,6 +148,30 @@ def set_vote(user, question, on: bool, *, now=None) -> bool:
         Question.objects.filter(pk=question.pk).update(votes=F("votes") + change)
         versions.bump(question.talk_id)
     return True
+
+
+def forget_votes_of(user) -> None:
+    """``user`` is being deleted: take their votes off the counts before the rows go.
+
+    Connected to the user model's ``pre_delete`` (``connect_signals``); the
+    cascade then deletes the vote rows in the same transaction.
+    """
+    voted = Question.objects.filter(vote_rows__user=user)
+    talk_pks = set(voted.values_list("talk_id", flat=True))
+    if talk_pks:
+        Question.objects.filter(pk__in=voted.values("pk")).update(votes=F("votes") - 1)
+        for talk_pk in talk_pks:
+            versions.bump(talk_pk)
+
+
+def _user_deleting(sender, instance, **kwargs):
+    forget_votes_of(instance)
+
+
+def connect_signals() -> None:
+    pre_delete.connect(
+        _user_deleting, sender=settings.AUTH_USER_MODEL, dispatch_uid="questions-forget-votes"
+    )
 
 
 APPROVE, HIDE, SHOW, PIN, UNPIN, ANSWER, REOPEN = (

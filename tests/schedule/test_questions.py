@@ -381,6 +381,16 @@ def test_the_vote_count_follows_the_vote_rows(talk, ann, bob, event):
     assert question.votes == 4 == question.vote_rows.count()
 
 
+def test_a_deleted_account_takes_its_votes_off_the_counts(talk, ann, bob, event):
+    question = make_question(talk, ann, "Who voted?")
+    carol = attendee(event, "carol@example.com")
+    for person in (bob, carol):
+        services.set_vote(person, question, True)
+    carol.delete()
+    question.refresh_from_db()
+    assert question.votes == 1 == question.vote_rows.count()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_votes_are_counted_exactly():
