@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,7 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import formats
+from . import formats, teams
+from .admin_teams import EventScopedAdmin, EventScopedInline, TeamInline
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
 from .registration import promote_waitlisted
 from .speakers.claims import INVITE_MAX_AGE, send_invite
@@ -131,7 +131,9 @@ class TalkAdminForm(LocalTimesForm):
             if event_id is not None:
                 # The rooms of the talk's event only; a room of another event posted
                 # anyway is "not one of the available choices".
-                self.fields["room"].queryset = Room.objects.filter(event_id=event_id)
+                self.fields["room"].queryset = self.fields["room"].queryset.filter(
+                    event_id=event_id
+                )
 
     def _event_id(self):
         """The event this form is about: posted, saved on the talk, or preselected."""
@@ -160,7 +162,7 @@ class TalkAdminForm(LocalTimesForm):
 # Events
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(EventScopedInline, admin.TabularInline):
     model = Room
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
@@ -172,7 +174,7 @@ class RoomInline(admin.TabularInline):
     }
 
 
-class TalkTimesInline(admin.TabularInline):
+class TalkTimesInline(EventScopedInline, admin.TabularInline):
     """Read-only list of the event's talks with their local times."""
 
     model = Talk
@@ -195,7 +197,7 @@ class TalkTimesInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventScopedAdmin):
     form = EventAdminForm
     list_display = [
         "name",
@@ -211,7 +213,7 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start"
     actions = ["publish", "unpublish"]
-    inlines = [RoomInline, TalkTimesInline]
+    inlines = [RoomInline, TalkTimesInline, TeamInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "description", "is_published"]}),
         (
@@ -256,6 +258,14 @@ class EventAdmin(admin.ModelAdmin):
         if change and "capacity" in form.changed_data:
             # More places (or no limit any more): the waitlist moves up at once.
             _fill_free_places(self, request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # An event is deleted by its owners, one at a time (no bulk action for teams).
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return teams.sees_everything(request.user)
+        return teams.is_owner(request.user, obj)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "timezone":
@@ -320,7 +330,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(EventScopedAdmin):
     list_display = ["name", "event", "position"]
     list_filter = ["event"]
     search_fields = ["name", "event__name"]
@@ -333,7 +343,7 @@ class RoomAdmin(admin.ModelAdmin):
 # Talks
 
 
-class TalkSpeakerInline(admin.TabularInline):
+class TalkSpeakerInline(EventScopedInline, admin.TabularInline):
     model = TalkSpeaker
     extra = 1
     autocomplete_fields = ["speaker"]
@@ -356,7 +366,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Talk)
-class TalkAdmin(admin.ModelAdmin):
+class TalkAdmin(EventScopedAdmin):
     form = TalkAdminForm
     # Narrow columns first: the changelist shares 1280 px with the sidebar and filters.
     list_display = ["title", "local_start_time", "state", "room", "speaker_names", "event"]
@@ -392,7 +402,7 @@ class TalkAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "room":
-            kwargs["queryset"] = Room.objects.select_related("event")
+            kwargs["queryset"] = teams.rooms_for(request.user).select_related("event")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("starts (event's zone)"), ordering="start")
@@ -476,7 +486,7 @@ def invite_refusal(speaker):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(EventScopedAdmin):
     form = SpeakerAdminForm
     list_display = ["photo_thumbnail", "name", "headline", "email", "user", "updated_at"]
     list_display_links = ["photo_thumbnail", "name"]
@@ -504,6 +514,34 @@ class SpeakerAdmin(admin.ModelAdmin):
         (_("Last change"), {"fields": ["updated_at", "updated_by"]}),
     ]
 
+    def get_queryset(self, request):
+        # The talks this team may see, for the "talks" field of the change page.
+        team_talks = teams.talks_for(request.user).select_related("event").order_by("start")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("talks", queryset=team_talks, to_attr="team_talks"))
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or teams.may_delete_speaker(request.user, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not teams.sees_everything(request.user):
+            # One by one: a speaker shared with another team's event is not deleted.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if teams.manages_person_fields(request.user):
+            return fields
+        # The person's own: a new speaker gets an e-mail, an existing one keeps theirs.
+        return [*fields, "user"] if obj is None else [*fields, "email", "user"]
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not obj.photo:
@@ -525,7 +563,9 @@ class SpeakerAdmin(admin.ModelAdmin):
         ]
 
     def send_invite_view(self, request, object_id):
-        speaker = get_object_or_404(Speaker, pk=object_id)
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        speaker = self.get_object(request, object_id)  # another team's speaker: 404
         if not self.has_change_permission(request, speaker):
             raise PermissionDenied
         change_url = reverse("admin:schedule_speaker_change", args=[speaker.pk])
@@ -606,7 +646,9 @@ class SpeakerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("talks"))
     def talk_list(self, speaker):
-        talks = speaker.talks.select_related("event").order_by("start")
+        talks = getattr(speaker, "team_talks", None)
+        if talks is None:
+            talks = speaker.talks.select_related("event").order_by("start")
         if not talks:
             return gettext("No talks yet.")
         return format_html(
@@ -640,7 +682,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(EventScopedAdmin):
     list_display = ["user_email", "user_name", "event", "status", "registered_at_local"]
     list_filter = ["event", "status"]
     search_fields = ["user__email", "user__display_name"]
@@ -649,6 +691,15 @@ class RegistrationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     actions = ["export_csv", "promote_waitlisted"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        # People register themselves; picking any account by its id (and so reading
+        # its address) is for superusers.
+        return super().has_add_permission(request) and teams.manages_person_fields(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if teams.manages_person_fields(request.user) else [*fields, "user"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -726,7 +777,7 @@ def _csv_safe(value):
 
 
 @admin.register(JoinClick)
-class JoinClickAdmin(admin.ModelAdmin):
+class JoinClickAdmin(EventScopedAdmin):
     list_display = ["user", "room", "event_name", "clicked_at"]
     list_filter = ["room__event", "room"]
     search_fields = ["user__email", "room__name"]

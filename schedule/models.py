@@ -800,6 +800,75 @@ class JoinClick(models.Model):
 
 
 # ---------------------------------------------------------------------------
+# Teams: who runs which event in the admin (the rule itself is schedule/teams.py)
+
+
+class EventTeamMember(models.Model):
+    """A person on an event's team. Owners manage the team; organisers run the rest."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("owner")
+        ORGANISER = "organiser", _("organiser")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="team_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_memberships"
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=Role.choices,
+        default=Role.ORGANISER,
+        help_text=_(
+            "Owners manage the team and read the event's log; organisers manage talks, "
+            "rooms, speakers and registrations."
+        ),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["event", "role", "pk"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="team_member_unique_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.event})"
+
+
+class EventAuditLog(models.Model):
+    """A change to an event's private or team settings, kept for its owners."""
+
+    class Action(models.TextChoices):
+        JOIN_LINK = "join_link", _("join link changed")
+        CAPACITY = "capacity", _("capacity changed")
+        TEAM = "team", _("team changed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="audit_log")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    action = models.CharField(_("what"), max_length=20, choices=Action.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("event log entry")
+        verbose_name_plural = _("event log")
+        indexes = [models.Index(fields=["event", "-at"], name="audit_log_event_at")]
+
+    def __str__(self):
+        return f"{self.event}: {self.get_action_display()} ({self.at:%Y-%m-%d %H:%M} UTC)"
+
+
 # Questions (schedule/questions/)
 
 from .questions.models import Question, QuestionVote  # noqa: E402, F401

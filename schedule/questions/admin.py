@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..admin import _csv_safe, local_time
+from ..admin_teams import EventScopedAdmin
 from . import versions
 from .models import Question
 
@@ -42,7 +43,7 @@ class AnsweredFilter(_NullFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(EventScopedAdmin):
     list_display = [
         "__str__",
         "talk",

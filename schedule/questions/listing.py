@@ -85,8 +85,8 @@ def question_context(request, talk, *, kind="list", access=None, now=None) -> di
     opens, closes = rules.window(talk)
     version = versions.claim(talk, opens, closes)  # before reading the questions
     cache.set(talk_map_key(talk.event.slug, talk.slug), talk.pk, versions.TIMEOUT)
-    moderator = rules.can_moderate(user, talk)
-    organiser = rules.sees_who_asked(user, talk)
+    found = rules.roles(user, talk)
+    moderator, organiser = found.moderator, rules.sees_who_asked(found)
     part = rules.participation(user, talk, access=access, now=now)
     signed_in = user.is_authenticated
     questions = talk.questions.for_list()

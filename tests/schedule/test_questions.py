@@ -7,13 +7,14 @@ import io
 import threading
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from schedule.models import Question, QuestionVote, Registration
+from schedule.models import EventTeamMember, Question, QuestionVote, Registration
 from schedule.questions import services, versions
 from tests.factories import (
     make_event,
@@ -35,6 +36,13 @@ Status = Registration.Status
 def event(db):
     day = (timezone.now() + dt.timedelta(days=3)).date()
     return make_event("qfest", day=day, name="Question Fest", access_reveal_minutes=30)
+
+
+@pytest.fixture
+def organiser(organiser, event):
+    """The staff organiser of tests/conftest.py, on this event's team (schedule/teams.py)."""
+    EventTeamMember.objects.create(event=event, user=organiser)
+    return organiser
 
 
 @pytest.fixture
@@ -487,6 +495,17 @@ def test_only_speakers_and_organisers_moderate(event, talk, ann, bob, who):
     assert not question.is_hidden
 
 
+def test_staff_of_another_team_neither_moderate_nor_see_names(talk, ann):
+    outsider = make_user("outsider@example.com", is_staff=True)
+    outsider.groups.add(Group.objects.get(name="Organisers"))
+    question = make_question(talk, ann, "Team only", is_anonymous=True)
+    client = browser(outsider)
+    assert moderate(client, question, "hide").status_code == 403
+    page = page_text(client, talk)
+    assert "Anonymous" in page and "Ann Asker" not in page and "Open the stage view" not in page
+    assert client.get(urls(talk)["stage"]).status_code == 403
+
+
 def test_unknown_moderation_action_is_a_400(talk, ann, speaker_user):
     question = make_question(talk, ann)
     assert moderate(browser(speaker_user), question, "explode").status_code == 400
@@ -715,11 +734,13 @@ def test_feeds_never_contain_questions(talk, ann, bob):
         assert "Feed-secret" not in body and "ann@example.com" not in body, url
 
 
-def test_admin_filters_and_exports_questions_as_csv(talk, ann, bob, organiser):
+def test_admin_filters_and_exports_questions_as_csv(talk, ann, bob, organiser, staff_client_for):
     make_question(talk, ann, "=HYPERLINK(bad)", is_anonymous=True, votes=3)
     make_question(talk, bob, "Hidden in admin", hidden_at=timezone.now(), hidden_reason="spam")
     make_question(talk, bob, "Answered in admin", answered_at=timezone.now())
-    client = browser(organiser)
+    elsewhere = make_talk(make_event("elsewhere"), slug="elsewhere")
+    make_question(elsewhere, bob, "Another team's question")
+    client = staff_client_for(organiser)
     changelist = reverse("admin:schedule_question_changelist")
     hidden = client.get(changelist, {"hidden": "yes"}).content.decode()
     assert "Hidden in admin" in hidden and "Answered in admin" not in hidden
@@ -727,11 +748,14 @@ def test_admin_filters_and_exports_questions_as_csv(talk, ann, bob, organiser):
     assert "Answered in admin" in answered and "Hidden in admin" not in answered
     everything = client.get(changelist).content.decode()
     assert "ann@example.com" in everything  # who asked, even anonymously
+    assert "Another team&#x27;s question" not in everything
     response = client.post(
         changelist,
         {
             "action": "export_csv",
-            "_selected_action": list(Question.objects.values_list("pk", flat=True)),
+            "_selected_action": list(
+                Question.objects.filter(talk=talk).values_list("pk", flat=True)
+            ),
         },
     )
     assert response["Content-Type"].startswith("text/csv")

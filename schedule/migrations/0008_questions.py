@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0006_verbose_names_for_translation'),
+        ('schedule', '0007_event_teams_and_audit_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

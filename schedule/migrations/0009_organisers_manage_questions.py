@@ -34,6 +34,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("schedule", "0007_questions")]
+    dependencies = [("schedule", "0008_questions")]
 
     operations = [migrations.RunPython(grant, revoke)]
