@@ -13,9 +13,11 @@ import time
 import urllib.parse
 
 
-def worker(url, cookie, deadline, latencies, statuses):
+def worker(url, cookie, deadline, latencies, statuses, etag=""):
     parts = urllib.parse.urlsplit(url)
     headers = {"Cookie": cookie} if cookie else {}
+    if etag:
+        headers["If-None-Match"] = etag
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     while time.monotonic() < deadline:
@@ -45,6 +47,7 @@ def main():
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--cookie", default="")
+    parser.add_argument("--if-none-match", default="", help="an ETag: measure the 304 path")
     args = parser.parse_args()
     host = urllib.parse.urlsplit(args.url).hostname
     if host not in {"127.0.0.1", "localhost", "::1"}:
@@ -56,7 +59,10 @@ def main():
     started = time.monotonic()
     deadline = started + args.duration
     threads = [
-        threading.Thread(target=worker, args=(args.url, args.cookie, deadline, latencies, statuses))
+        threading.Thread(
+            target=worker,
+            args=(args.url, args.cookie, deadline, latencies, statuses, args.if_none_match),
+        )
         for _ in range(args.connections)
     ]
     for thread in threads:

@@ -219,6 +219,23 @@ def fetch(url, cookie=None):
         return error.code, error.read().decode("utf-8", "replace")
 
 
+def fetch_etag(url, cookie=None):
+    """The ETag of ``url``'s answer, if asking again with it gives 304; else None."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"only loopback URLs are loaded: {url}")
+    headers = {"Cookie": cookie} if cookie else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:  # noqa: S310
+        etag = r.headers.get("ETag")
+    if not etag:
+        return None
+    again = urllib.request.Request(url, headers={**headers, "If-None-Match": etag})  # noqa: S310
+    try:
+        urllib.request.urlopen(again, timeout=10).close()  # noqa: S310
+    except urllib.error.HTTPError as error:
+        return etag if error.code == 304 else None
+    return None
+
+
 # ---------------------------------------------------------------------------
 # Load tools
 
@@ -243,12 +260,14 @@ def to_ms(text):
     return float(number) * UNITS[unit]
 
 
-def run_wrk(url, cookie, seconds, args):
+def run_wrk(url, cookie, seconds, args, etag=None):
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency"]
     # A slow answer is measured as slow, not dropped as a timeout after wrk's default 2 s.
     command += ["--timeout", "10s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if etag:
+        command += ["-H", f"If-None-Match: {etag}"]
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
     ).stdout
@@ -270,7 +289,7 @@ def parse_wrk(output):
     }
 
 
-def run_pyload(url, cookie, seconds, args):
+def run_pyload(url, cookie, seconds, args, etag=None):
     command = [
         PYTHON,
         str(BASE_DIR / "bench" / "pyload.py"),
@@ -280,6 +299,8 @@ def run_pyload(url, cookie, seconds, args):
     ]
     if cookie:
         command.append(f"--cookie={cookie}")
+    if etag:
+        command.append(f"--if-none-match={etag}")
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
@@ -352,12 +373,20 @@ def table(rows):
     return "\n".join(lines)
 
 
+POLL_304 = "questions poll (304)"
+
+
 def pages(args):
+    question_talk = f"/events/{EVENT_SLUG}/talks/big-talk-{(args.talks // 2 + 1) % args.talks}/"
     return [
         ("baseline", "/bench/baseline/"),
         ("landing", f"/events/{EVENT_SLUG}/"),
         ("schedule", f"/events/{EVENT_SLUG}/schedule/"),
         ("talk", f"/events/{EVENT_SLUG}/talks/big-talk-{args.talks // 2}/"),
+        # make_bench_event gives the next talk 200 questions (schedule/benchdata.py).
+        ("talk, 200 questions", question_talk),
+        # The question list's poll when nothing changed: ``If-None-Match`` its ETag.
+        (POLL_304, f"{question_talk}questions/?lang=en"),
         ("speaker", f"/speakers/{EVENT_SLUG}-speaker-{args.speakers // 2}/"),
         ("schedule.json", f"/events/{EVENT_SLUG}/schedule.json"),
     ]
@@ -378,8 +407,15 @@ def measure(args, session_key, load):
                 continue
             if cookie and path.endswith("/") and page != "baseline" and "Sign out" not in body:
                 raise RuntimeError(f"{path}: the session cookie did not sign the user in")
-            load(base + path, cookie, args.warmup, args)
-            row["result"] = load(base + path, cookie, args.duration, args)
+            etag = None
+            if page == POLL_304:
+                etag = fetch_etag(base + path, cookie)
+                if etag is None:
+                    row["note"] = "no 304 for its own ETag"
+                    print(f"{page:14} {user:10} {row['note']}")
+                    continue
+            load(base + path, cookie, args.warmup, args, etag=etag)
+            row["result"] = load(base + path, cookie, args.duration, args, etag=etag)
             result = row["result"]
             print(
                 f"{page:14} {user:10} {result['rps']:8.0f} req/s  p50 {result['p50']:6.1f} ms  "

@@ -238,6 +238,7 @@ class EventAdmin(EventScopedAdmin):
                     "registration_closes",
                     "capacity",
                     "access_reveal_minutes",
+                    "questions_premoderated",
                 ]
             },
         ),

@@ -9,5 +9,10 @@ class ScheduleConfig(AppConfig):
 
     def ready(self):
         from . import versions
+        from .questions import admin as question_admin  # noqa: F401 - registers QuestionAdmin
+        from .questions import services as question_services
+        from .questions import versions as question_versions
 
         versions.connect_signals()
+        question_versions.connect_signals()
+        question_services.connect_signals()

@@ -7,10 +7,12 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .markup import render_markdown
-from .models import Event, Room, Speaker, Talk, TalkSpeaker
+from .models import Event, Question, Room, Speaker, Talk, TalkSpeaker
+from .questions import versions as question_versions
 
 BIO = """\
 **{name}** works on generative models for images and sound at the
@@ -134,3 +136,24 @@ def recreate_big_event(slug, **options):
     Event.objects.filter(slug=slug).delete()
     Speaker.objects.filter(slug__startswith=f"{prefix}-").delete()
     return make_big_event(slug, **options)
+
+
+def add_questions(talk, count, *, askers=10):
+    """Give ``talk`` ``count`` approved questions from ``askers`` made-up people, with votes."""
+    users = [
+        get_user_model().objects.get_or_create(
+            email=f"bench-asker-{i}@example.com", defaults={"display_name": f"Asker {i}"}
+        )[0]
+        for i in range(askers)
+    ]
+    Question.objects.bulk_create(
+        Question(
+            talk=talk,
+            author=users[i % askers],
+            text=f"Question {i}: how does the model behave on drawings it has never seen?",
+            votes=(i * 7) % 23,
+            is_anonymous=i % 5 == 0,
+        )
+        for i in range(count)
+    )
+    question_versions.bump(talk.pk)

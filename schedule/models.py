@@ -172,6 +172,14 @@ class Event(models.Model):
             "0 = as soon as they register."
         ),
     )
+    questions_premoderated = models.BooleanField(
+        _("pre-moderate questions"),
+        default=False,
+        help_text=_(
+            "New questions on talks are shown to everyone only once a speaker or "
+            "organiser approves them."
+        ),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -906,3 +914,8 @@ class EventAuditLog(models.Model):
 
     def __str__(self):
         return f"{self.event}: {self.get_action_display()} ({self.at:%Y-%m-%d %H:%M} UTC)"
+
+
+# Questions (schedule/questions/)
+
+from .questions.models import Question, QuestionVote  # noqa: E402, F401

@@ -18,6 +18,8 @@ from .models import (
     EventAuditLog,
     EventTeamMember,
     JoinClick,
+    Question,
+    QuestionVote,
     Registration,
     Room,
     Speaker,
@@ -36,6 +38,8 @@ EVENT_PATHS = {
     Registration: "event",
     JoinClick: "room__event",
     EventTeamMember: "event",
+    Question: "talk__event",
+    QuestionVote: "question__talk__event",
 }
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .views import cancel as cancel_views
@@ -45,4 +45,6 @@ urlpatterns = [
     path("zone/", zone_views.zone_picker, name="zone-picker"),
     path("favicon.ico", site_files.favicon, name="favicon"),
     path("manifest.webmanifest", site_files.web_manifest, name="web-manifest"),
+    # Live questions of a talk (schedule/questions/).
+    path("events/<slug:slug>/talks/<slug:talk>/", include("schedule.questions.urls")),
 ]

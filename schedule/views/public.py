@@ -24,6 +24,7 @@ from .. import formats, seo, talk_languages
 from ..access import access_context, private_response
 from ..models import Event, Speaker, TalkSpeaker, can_preview
 from ..programme import Programme
+from ..questions.listing import question_context
 from ..share_images import event_image_url, speaker_image_url, talk_image_url
 from ..timezones import (
     EVENT_MODE,
@@ -242,6 +243,7 @@ class TalkDetailView(EventPageView):
             talk_entry=lambda: programme.entry(talk),
             jsonld=lambda: seo.jsonld_script(seo.talk_data(talk, event, request)),
         )
+        context.update(question_context(request, talk, access=context.get("access")))
         return context
 
 

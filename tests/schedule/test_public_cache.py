@@ -45,6 +45,8 @@ COLD, WARM = 4, 1
 # registration, read from the database on every request, and the rooms once the
 # join links show.
 SIGNED_IN, JOIN_PANEL, ROOMS = 1, 1, 1
+# A talk page reads its questions on every render (tests/schedule/test_questions.py).
+QUESTIONS = 1
 
 
 def pages_of(event):
@@ -142,7 +144,8 @@ def test_landing_for_a_registered_user_takes_constant_queries(
 def test_talk_and_speaker_pages_take_constant_queries(
     client, demo_event, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):  # the event; the talk with its room; its speakers
+    # The event; the talk with its room; its speakers; its questions.
+    with django_assert_num_queries(3 + QUESTIONS):
         client.get(TALK)
     with django_assert_num_queries(2):  # the speaker; their public talks with events
         client.get("/speakers/yuri-viazovetskyi/")
@@ -151,7 +154,7 @@ def test_talk_and_speaker_pages_take_constant_queries(
         client.get("/speakers/yuri-viazovetskyi/")
     client.force_login(make_user())
     # The event and the talk; its article is cached; a past event has no join panel.
-    with django_assert_num_queries(SIGNED_IN + 2):
+    with django_assert_num_queries(SIGNED_IN + 2 + QUESTIONS):
         client.get(TALK)
     with django_assert_num_queries(SIGNED_IN + 2):
         page = client.get("/speakers/yuri-viazovetskyi/").content.decode()
@@ -163,7 +166,8 @@ def test_talk_page_asks_for_up_next_only_near_the_event(
 ):
     talk = demo_event.talks.get(slug="neural-network-art-gallery")
     monkeypatch.setattr("django.utils.timezone.now", lambda: talk.start - dt.timedelta(hours=3))
-    with django_assert_num_queries(3 + 1):  # ...and whether an earlier talk comes first
+    # ...and whether an earlier talk comes first.
+    with django_assert_num_queries(3 + 1 + QUESTIONS):
         page = client.get(TALK).content.decode()
     assert "Up next" not in page  # the 16:00 and 17:00 talks come first
     first = "/events/ml-art-datafest-2020/talks/neural-cellular-automata/"

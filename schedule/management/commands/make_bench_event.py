@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from schedule.benchdata import recreate_big_event
+from schedule.benchdata import add_questions, recreate_big_event
 
 
 def positive(value):
@@ -22,14 +22,22 @@ class Command(BaseCommand):
         parser.add_argument("--rooms", type=positive, default=3)
         parser.add_argument("--days", type=positive, default=3)
         parser.add_argument("--speakers", type=positive, default=300)
+        parser.add_argument(
+            "--questions",
+            type=int,
+            default=200,
+            help="Questions on the talk after the middle one (big-talk-<talks/2 + 1>).",
+        )
 
-    def handle(self, *args, slug, talks, rooms, days, speakers, **options):
+    def handle(self, *args, slug, talks, rooms, days, speakers, questions, **options):
         try:
             event = recreate_big_event(
                 slug, talks=talks, rooms=rooms, days=days, speakers=speakers, long_texts=True
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
+        if questions > 0:
+            add_questions(event.talks.get(slug=f"big-talk-{(talks // 2 + 1) % talks}"), questions)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Bench event “{event.name}”: {talks} talks in {rooms} rooms over {days} days, "
