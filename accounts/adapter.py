@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from schedule import outbox
 from schedule.views.redirects import is_same_site_path
 
 
@@ -20,3 +21,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in dict(settings.LANGUAGES):
             user.language = language
         return super().save_user(request, user, form, commit)
+
+    def send_mail(self, template_prefix, email, context):
+        # Verification, password reset...: rendered now, in the person's language,
+        # and sent by the worker (schedule/outbox.py), never inside the request.
+        message = self.render_mail(template_prefix, email, context)
+        user = context.get("user")
+        outbox.queue_email(message, user=user if getattr(user, "pk", None) else None)

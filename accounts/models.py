@@ -6,6 +6,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from schedule.timezones import validate_timezone
 
@@ -67,6 +68,16 @@ class User(AbstractUser):
         default=new_calendar_token,
         editable=False,
         help_text="Secret part of the personal calendar feed URL.",
+    )
+    reminder_emails = models.BooleanField(
+        _("reminders before events"),
+        default=True,
+        help_text=_("A mail a day and a few minutes before each event you registered for."),
+    )
+    announcement_emails = models.BooleanField(
+        _("announcements from organisers"),
+        default=True,
+        help_text=_("News that organisers send to the people registered for an event."),
     )
 
     objects = UserManager()

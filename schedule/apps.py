@@ -7,6 +7,7 @@ class ScheduleConfig(AppConfig):
     verbose_name = "Events and schedule"
 
     def ready(self):
-        from . import versions
+        from . import changes, versions
 
         versions.connect_signals()
+        changes.connect_signals()

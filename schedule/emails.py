@@ -1,8 +1,9 @@
 """E-mails about registrations: the confirmation (also sent on promotion from the
 waitlist), with the event's times in the recipient's zone and an .ics attachment.
 
-No join URL or join instructions ever go into a mail or its attachment: the
-link appears on the event page, behind the access rules. The attachment is the
+No join URL or join instructions go into these mails or their attachment: the
+link appears on the event page, behind the access rules (the reminder that
+carries it is built in ``outbox_mails.py``, after asking ``access.py``). The attachment is the
 event's public calendar, with the same UIDs as the feeds, so calendar apps
 update the entries instead of duplicating them.
 """
@@ -39,8 +40,13 @@ def _talk_rows(event: Event, talks, zone):
     return rows
 
 
-def send_registration_confirmation(registration: Registration, *, promoted=False) -> None:
-    """Mail the confirmed person the event, its talks and a calendar file."""
+def registration_confirmation(
+    registration: Registration, *, promoted=False
+) -> EmailMultiAlternatives:
+    """The mail to a confirmed person: the event, its talks and a calendar file.
+
+    Written to the outbox by ``registration.py`` and built by the worker
+    (``outbox_mails.py``)."""
     event = registration.event
     user = registration.user
     talks = list(event.talks.published().for_schedule().order_by("start", "pk"))
@@ -75,4 +81,4 @@ def send_registration_confirmation(registration: Registration, *, promoted=False
     )
     message.attach_alternative(html, "text/html")
     message.attach(f"{event.slug}.ics", event_calendar(event, talks), "text/calendar")
-    message.send()
+    return message

@@ -7,8 +7,9 @@ confirmed registrations while holding the lock, so simultaneous requests are
 served one after the other. (SQLite has no row locks; it serialises writers on
 the whole database instead.)
 
-Confirmation e-mails are sent after the transaction commits, never for a
-registration that was rolled back.
+Confirmation, waitlist and promotion mails are outbox rows written in the same
+transaction (``outbox.py``): never sent for a registration that was rolled back,
+and never sent inside the request.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .emails import send_registration_confirmation
-from .models import Event, Registration
+from . import outbox
+from .models import Event, Message, Registration
 
 Status = Registration.Status
 
@@ -83,8 +84,7 @@ def register(user, event: Event, *, now=None) -> RegistrationResult:
             registration.status = status
             registration.created_at = now
             registration.save(update_fields=["status", "created_at", "updated_at"])
-    if status == Status.CONFIRMED:
-        _send_confirmation_on_commit(registration)
+        _queue_mail(registration)
     return RegistrationResult(registration, changed=True)
 
 
@@ -131,11 +131,24 @@ def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
             registration.status = Status.CONFIRMED
             registration.save(update_fields=["status", "updated_at"])
             promoted.append(registration)
-            _send_confirmation_on_commit(registration, promoted=True)
+            _queue_mail(registration, promoted=True)
     return promoted
 
 
-def _send_confirmation_on_commit(registration: Registration, *, promoted=False):
-    transaction.on_commit(
-        lambda: send_registration_confirmation(registration, promoted=promoted), robust=True
+def _queue_mail(registration: Registration, *, promoted=False):
+    """The confirmation, promotion or waitlist mail, written in the caller's transaction.
+
+    One per registration round: registering again after a cancellation is a new one.
+    """
+    if promoted:
+        kind = Message.Kind.PROMOTED
+    elif registration.status == Status.CONFIRMED:
+        kind = Message.Kind.CONFIRMED
+    else:
+        kind = Message.Kind.WAITLISTED
+    outbox.queue(
+        kind,
+        user=registration.user,
+        event=registration.event,
+        version=registration.created_at.isoformat(),
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views.unsubscribe import unsubscribe_view
 
 app_name = "schedule"
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("events/<slug:slug>/talks/<slug:talk>.ics", views.talk_ics, name="talk-ics"),
     path("calendar/<slug:token>.ics", views.personal_ics, name="personal-ics"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
+    path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
 ]

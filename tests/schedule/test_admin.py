@@ -322,7 +322,7 @@ def _full_event_with_waitlist():
 
 
 def test_cancelling_a_registration_in_admin_promotes_the_waitlist(
-    client, superuser, mailoutbox, django_capture_on_commit_callbacks
+    client, superuser, mailoutbox, django_capture_on_commit_callbacks, huey_immediate
 ):
     event, waiting = _full_event_with_waitlist()
     confirmed = event.registrations.get(status=Registration.Status.CONFIRMED)
