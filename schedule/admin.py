@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
 from . import formats
+from .admin_outbox import announce
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
 from .registration import promote_waitlisted
 from .speakers.claims import INVITE_MAX_AGE, send_invite
@@ -206,7 +207,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "tagline", "festival_name", "organiser_name"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start"
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", announce]
     inlines = [RoomInline, TalkTimesInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "description", "is_published"]}),
@@ -231,6 +232,8 @@ class EventAdmin(admin.ModelAdmin):
                     "registration_closes",
                     "capacity",
                     "access_reveal_minutes",
+                    "first_reminder_minutes",
+                    "second_reminder_minutes",
                 ]
             },
         ),

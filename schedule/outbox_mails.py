@@ -167,9 +167,14 @@ def talk_cancelled(message: Message, now) -> EmailMultiAlternatives:
 
 def announcement(message: Message, now) -> EmailMultiAlternatives:
     _registration(message, [Status.CONFIRMED, Status.WAITLISTED])
-    user = message.user
-    if not unsubscribe.wants(user, "announcements"):
+    if not unsubscribe.wants(message.user, "announcements"):
         raise NotApplicable(_("The person turned announcements off."))
+    return announcement_mail(message, now)
+
+
+def announcement_mail(message: Message, now) -> EmailMultiAlternatives:
+    """The announcement as written by the organiser (also the admin's preview)."""
+    user = message.user
     context = _schedule_context(message, now)
     context["text"] = message.payload.get("body", "")
     context["unsubscribe_url"] = unsubscribe.unsubscribe_url(user, "announcements")
