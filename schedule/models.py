@@ -804,7 +804,7 @@ class Message(models.Model):
         verbose_name_plural = _("outbox")
         indexes = [
             models.Index(fields=["state", "send_after"], name="message_state_send_after"),
-            models.Index(fields=["event", "kind"], name="message_event_kind"),
+            models.Index(fields=["event", "kind", "user"], name="message_event_kind_user"),
         ]
 
     def __str__(self):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from . import formats, unsubscribe
 from .access import ALLOWED, NOT_YET, private_room_details, room_access
 from .emails import _talk_rows, registration_confirmation
-from .feeds import event_calendar, talk_calendar
+from .feeds import cached_feed, event_calendar, talk_calendar
 from .models import Message, Registration
 from .seo import absolute_url
 from .timezones import get_zone
@@ -69,9 +69,41 @@ def _mail(message: Message, subject: str, template: str, context: dict, headers=
     )
 
 
+# The worker sends many mails about one event in a row: its talks are read once per
+# version of the event (any change of the event or its talks makes a new version).
+_by_version: dict = {}
+
+
+def _per_version(event, name, load):
+    key = (name, event.pk, event.version, event.created_at)
+    value = _by_version.get(key)
+    if value is None:
+        if len(_by_version) > 128:
+            _by_version.clear()
+        value = _by_version[key] = load()
+    return value
+
+
+def published_talks(event) -> list:
+    return _per_version(
+        event, "talks", lambda: list(event.talks.published().for_schedule().order_by("start", "pk"))
+    )
+
+
+def rooms(event) -> list:
+    return _per_version(event, "rooms", lambda: list(event.rooms.all()))
+
+
+def event_ics(event) -> bytes:
+    """The event's public calendar file, as downloaded from its page (and cached with it)."""
+    return cached_feed(
+        event, "ics", lambda: event_calendar(event, event.talks.public().for_schedule())
+    )
+
+
 def _schedule_context(message: Message, now) -> dict:
     event, user = message.event, message.user
-    talks = list(event.talks.published().for_schedule().order_by("start", "pk"))
+    talks = published_talks(event)
     zone = get_zone(user.timezone)
     if zone is not None and zone.key == event.timezone:
         zone = None
@@ -113,10 +145,9 @@ def reminder(message: Message, now) -> EmailMultiAlternatives:
     if access.reason not in (ALLOWED, NOT_YET):
         raise NotApplicable(access.message)
     context = _schedule_context(message, now)
-    rooms = private_room_details(access, event.rooms.all())
     context.update(
         {
-            "rooms": rooms,
+            "rooms": private_room_details(access, rooms(event)),
             "reveal_label": formats.moment(access.reveal_at, event.tzinfo)
             if access.reason == NOT_YET
             else "",
@@ -135,7 +166,7 @@ def reminder(message: Message, now) -> EmailMultiAlternatives:
         context,
         headers=unsubscribe.headers(user, "reminders"),
     )
-    email.attach(f"{event.slug}.ics", event_calendar(event, context["talks"]), "text/calendar")
+    email.attach(f"{event.slug}.ics", event_ics(event), "text/calendar")
     return email
 
 
@@ -147,7 +178,7 @@ def time_changed(message: Message, now) -> EmailMultiAlternatives:
     context = _schedule_context(message, now)
     subject = _("New times: %(event)s") % {"event": event.name}
     email = _mail(message, subject, "schedule/email/time_changed.txt", context)
-    email.attach(f"{event.slug}.ics", event_calendar(event, context["talks"]), "text/calendar")
+    email.attach(f"{event.slug}.ics", event_ics(event), "text/calendar")
     return email
 
 
