@@ -21,7 +21,7 @@ export UV_PYTHON_DOWNLOADS := never
 # The Russian catalogue, compiled from locale/ru/LC_MESSAGES/django.po (the .mo is not committed).
 MO := locale/ru/LC_MESSAGES/django.mo
 
-.PHONY: run worker test test-e2e lint format serve bench install upgrade lock-check chromium gettext messages clean
+.PHONY: run worker test test-e2e lint format serve bench bench-reminders install upgrade lock-check chromium gettext messages clean
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) 'uv==$(UV_VERSION)'
@@ -101,6 +101,10 @@ serve: $(STAMP) $(MO)
 # Load test on 127.0.0.1 with gunicorn, PostgreSQL and Redis; writes bench/results/.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# 10,000 due reminders sent by one mail worker into a local SMTP sink (aiosmtpd).
+bench-reminders: $(STAMP)
+	$(BIN)/python bench/reminders.py
 
 test: $(STAMP) chromium $(MO)
 	$(BIN)/pytest

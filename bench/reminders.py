@@ -3,9 +3,9 @@
 Steps: create the PostgreSQL database ``eventsite_bench_mail`` if missing, migrate,
 make an event that starts in 9 minutes (its 10-minute reminder is due) with
 ``--people`` confirmed, verified registrations, start an SMTP sink (aiosmtpd) on
-127.0.0.1, queue the worker's minute job, start one consumer
-(``manage.py run_huey``) and time it until the sink has received every reminder.
-Prints mails per second and the sink's count and writes them to
+127.0.0.1, queue the worker's minute job (as its scheduler would at the next
+minute), start one consumer (``manage.py run_huey``) and time it until the sink has
+received every reminder. Prints mails per second and the sink's count and writes them to
 ``bench/results/<UTC time>-reminders.md``. The consumer is always stopped at the end.
 """
 
@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -136,26 +137,32 @@ def main():
         "SITE_URL": "http://127.0.0.1:8000",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "60",
+        # One consumer, two worker processes (threads would share one core's worth of
+        # Python); they split the due mails with SKIP LOCKED.
+        "HUEY_WORKERS": os.environ.get("HUEY_WORKERS", "2"),
+        "HUEY_WORKER_TYPE": os.environ.get("HUEY_WORKER_TYPE", "process"),
     }
     ensure_database(database_url)
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "shell", "--verbosity", "0", "-c", SEED_SCRIPT.format(people=args.people))
+    manage(
+        env,
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from schedule.tasks import every_minute; every_minute()",
+    )
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seed_cpu = usage.ru_utime + usage.ru_stime
 
+    load_before = os.getloadavg()[0]
     handler = CountingHandler()
     sink = Controller(handler, hostname="127.0.0.1", port=args.smtp_port)
     sink.start()
     log_path = queue.parent / "worker.log"
     worker = None
     try:
-        # What the scheduler does at the next minute: queue the minute job.
-        manage(
-            env,
-            "shell",
-            "--verbosity",
-            "0",
-            "-c",
-            "from schedule.tasks import every_minute; every_minute()",
-        )
         started = time.monotonic()
         with open(log_path, "w") as log:
             worker = subprocess.Popen(
@@ -169,20 +176,27 @@ def main():
             worker.terminate()
             worker.wait(timeout=60)
         sink.stop()
+    # CPU time of the consumer and its worker processes (the children that were waited for).
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = usage.ru_utime + usage.ru_stime - seed_cpu
     states = sent_rows(database_url)
     rate = handler.count / elapsed if elapsed else 0
     report = "\n".join(
         [
             f"# Reminder delivery, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
             "",
-            f"One consumer (`manage.py run_huey`, {os.environ.get('HUEY_WORKERS', '2')} threads), "
+            f"One consumer (`manage.py run_huey`, {env['HUEY_WORKERS']} {env['HUEY_WORKER_TYPE']} "
+            "workers), "
             f"PostgreSQL, aiosmtpd sink on 127.0.0.1; {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}.",
+            f"Python {platform.python_version()}; load average {load_before:.1f} before, "
+            f"{os.getloadavg()[0]:.1f} after (other work on the machine shares the cores).",
             "",
             "| due reminders | received by the sink | seconds (consumer start to last mail) "
-            "| mails per second | outbox rows by state |",
-            "|---|---|---|---|---|",
+            "| mails per second | worker CPU seconds | mails per worker CPU second "
+            "| outbox rows by state |",
+            "|---|---|---|---|---|---|---|",
             f"| {args.people} | {handler.count} | {elapsed:.1f} | {rate:.0f} | "
+            f"{worker_cpu:.1f} | {handler.count / worker_cpu if worker_cpu else 0:.0f} | "
             + ", ".join(f"{state} {count}" for state, count in states.items())
             + " |",
             "",

@@ -279,7 +279,10 @@ else:
     }
 HUEY["immediate"] = env.bool("HUEY_IMMEDIATE", default=False)
 HUEY["utc"] = True
-HUEY["consumer"] = {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"}
+HUEY["consumer"] = {
+    "workers": env.int("HUEY_WORKERS", default=2),
+    "worker_type": env.str("HUEY_WORKER_TYPE", default="thread"),
+}
 # Delivery attempts before a mail is marked failed (retry it from the admin), and how
 # long a mail may stay "sending" before a stopped worker's claim is given up.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

@@ -288,7 +288,9 @@ def deliver_due(now=None, limit=BATCH_SIZE) -> int:
         logger.warning("outbox: cannot reach the mail server: %r", error)
         smtp = None
     try:
-        for message in _claimed_rows(ids).order_by("send_after", "pk"):
+        messages = list(_claimed_rows(ids).order_by("send_after", "pk"))
+        outbox_mails.prefetch(messages)
+        for message in messages:
             if send_claimed(message, now, smtp) != State.SENT and smtp is not None:
                 # The connection may be broken: the next mail opens a new one.
                 smtp.close()

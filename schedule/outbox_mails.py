@@ -11,8 +11,10 @@ decides, at sending time, exactly as for the event page.
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,14 +50,45 @@ def stored_mail(message: Message) -> EmailMultiAlternatives:
     return email
 
 
-def _registration(message: Message, statuses) -> Registration:
-    registration = (
-        Registration.objects.filter(user=message.user, event=message.event)
-        .select_related("user", "event")
-        .first()
+_UNSET = object()
+
+
+def prefetch(messages) -> None:
+    """Load, in one query, the registration of each row's person for its event, with
+    whether their address is verified (what the access rule asks), for a batch."""
+    pairs = {(m.user_id, m.event_id) for m in messages if m.user_id and m.event_id}
+    if not pairs:
+        return
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True
     )
+    found = {
+        (r.user_id, r.event_id): r
+        for r in Registration.objects.filter(
+            user__in={user for user, _ in pairs}, event__in={event for _, event in pairs}
+        ).annotate(user_verified=Exists(verified))
+    }
+    for message in messages:
+        if message.user_id and message.event_id:
+            registration = found.get((message.user_id, message.event_id))
+            message._registration = registration
+            if registration is not None:
+                message.user.__dict__["email_verified"] = registration.user_verified
+
+
+def registration_of(message: Message) -> Registration | None:
+    registration = getattr(message, "_registration", _UNSET)
+    if registration is _UNSET:
+        registration = Registration.objects.filter(user=message.user, event=message.event).first()
+    return registration
+
+
+def _registration(message: Message, statuses) -> Registration:
+    registration = registration_of(message)
     if registration is None or registration.status not in statuses:
         raise NotApplicable(_("The registration has changed since the mail was written."))
+    # The mail shows the row's user and event (already loaded with it).
+    registration.user, registration.event = message.user, message.event
     return registration
 
 
@@ -141,7 +174,7 @@ def reminder(message: Message, now) -> EmailMultiAlternatives:
         raise NotApplicable(_("The event has started."))
     if not unsubscribe.wants(user, "reminders"):
         raise NotApplicable(_("The person turned reminders off."))
-    access = room_access(user, event, now=now)
+    access = room_access(user, event, registration=registration_of(message), now=now)
     if access.reason not in (ALLOWED, NOT_YET):
         raise NotApplicable(access.message)
     context = _schedule_context(message, now)
