@@ -69,7 +69,7 @@ messages: $(STAMP) gettext
 
 run: $(STAMP) $(MO)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo --upcoming
+	$(BIN)/python manage.py load_demo --upcoming --teams
 	$(BIN)/python manage.py ensure_dev_admin
 	@echo "Serving Eventsite at http://$(HOST):$(PORT)/ (e-mails are printed here by the worker)"
 	@# The mail worker beside the web server; Ctrl-C (or the server stopping) stops both.

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from schedule.timezones import timezone_form_field
 
@@ -29,7 +30,7 @@ class UserAdmin(BaseUserAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "timezone":
             return timezone_form_field(
-                required=False, label="Time zone", help_text=db_field.help_text
+                required=False, label=_("Time zone"), help_text=db_field.help_text
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from schedule.timezones import timezone_form_field
 
@@ -24,13 +25,19 @@ class ProfileForm(forms.ModelForm):
 
     timezone = timezone_form_field(
         required=False,
-        label="Time zone",
-        help_text="Schedules and e-mails show times in this zone too, e.g. Europe/Berlin.",
+        label=_("Time zone"),
+        help_text=_("Schedules and e-mails show times in this zone too, e.g. Europe/Berlin."),
     )
 
     class Meta:
         model = User
-        fields = ["display_name", "timezone", "language", "reminder_emails", "announcement_emails"]
-        labels = {"display_name": "Display name"}
-        help_texts = {"display_name": "Shown to the organisers of the events you register for."}
+        fields = [
+            "display_name",
+            "timezone",
+            "language",
+            "reminder_emails",
+            "announcement_emails",
+        ]
+        labels = {"display_name": _("Display name")}
+        help_texts = {"display_name": _("Shown to the organisers of the events you register for.")}
         widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}

@@ -43,31 +43,34 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(
-        "display name", max_length=150, blank=True, help_text="Shown to organisers, e.g. “Ada L.”"
+        _("display name"),
+        max_length=150,
+        blank=True,
+        help_text=_("Shown to organisers, e.g. “Ada L.”"),
     )
     timezone = models.CharField(
-        "time zone",
+        _("time zone"),
         max_length=64,
         blank=True,
         validators=[validate_timezone],
-        help_text="Schedules show times in this zone too, e.g. Europe/Berlin.",
+        help_text=_("Schedules show times in this zone too, e.g. Europe/Berlin."),
     )
     language = models.CharField(
-        "language",
+        _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         blank=True,
-        help_text="Pages and e-mails in this language; empty: the browser's.",
+        help_text=_("Pages and e-mails in this language; empty: the browser's."),
     )
     calendar_token = models.CharField(
-        "calendar token",
+        _("calendar token"),
         max_length=64,
         unique=True,
         default=new_calendar_token,
         editable=False,
-        help_text="Secret part of the personal calendar feed URL.",
+        help_text=_("Secret part of the personal calendar feed URL."),
     )
     reminder_emails = models.BooleanField(
         _("reminders before events"),
@@ -88,8 +91,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
-        verbose_name = "user"
-        verbose_name_plural = "users"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self):
         return self.display_name or self.email

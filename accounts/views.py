@@ -9,6 +9,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, UpdateView
@@ -49,7 +50,7 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return context
 
     def form_valid(self, form):
-        messages.success(self.request, "Your profile is saved.")
+        messages.success(self.request, _("Your profile is saved."))
         return super().form_valid(form)
 
 
@@ -107,8 +108,10 @@ def calendar_token_reset(request):
     request.user.reset_calendar_token()
     messages.success(
         request,
-        "Your calendar feed has a new address. Calendars subscribed to the old one "
-        "stop updating: subscribe again with the new address.",
+        _(
+            "Your calendar feed has a new address. Calendars subscribed to the old one "
+            "stop updating: subscribe again with the new address."
+        ),
     )
     return redirect_to_next(request, reverse("accounts:profile"))
 

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 
@@ -30,7 +31,7 @@ class AdminSite(admin.AdminSite):
             return HttpResponseRedirect(next_url)
         # Signed in without staff status: allauth's login would send them straight
         # back here, so say why instead of going round in circles.
-        context = {**self.each_context(request), "title": "No access to the back office"}
+        context = {**self.each_context(request), "title": _("No access to the back office")}
         return TemplateResponse(request, "admin/no_access.html", context, status=403)
 
     def safe_next(self, request):

@@ -258,6 +258,27 @@ LOGGING = {
 BENCH_BASELINE = env.bool("BENCH_BASELINE", default=False)
 
 # ---------------------------------------------------------------------------
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) with recovery codes,
+# or a passkey / security key,
+# optional for everyone (profile, /accounts/2fa/), required for staff before any
+# admin page (accounts/two_factor.py). Wrong codes count against the same
+# "login_failed" limits as wrong passwords (ACCOUNT_RATE_LIMITS above).
+# humanize: the list of passkeys says when each was last used.
+INSTALLED_APPS += ["allauth.mfa", "django.contrib.humanize"]
+MIDDLEWARE += ["accounts.two_factor.AdminTwoFactorMiddleware"]
+# Passkeys and security keys (WebAuthn) as a second factor: allauth's scripts are
+# static files and their data JSON blocks, so the CSP above needs no exception.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Browsers allow WebAuthn on http://localhost; the server accepts that origin only
+# while developing (https everywhere else).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
+MFA_TOTP_ISSUER = "Eventsite"
+# One period either side: phones whose clock is a few seconds off still get in.
+MFA_TOTP_TOLERANCE = 1
+# Recovery codes are shown once, right after they are made; new ones replace them.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+
+# ---------------------------------------------------------------------------
 # Background jobs and outgoing mail (schedule/outbox.py, schedule/tasks.py)
 #
 # Every mail is an outbox row delivered by the huey worker (`manage.py run_huey`),

@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
 from . import formats
 from .models import Event, Registration, Room
@@ -83,41 +84,46 @@ def room_access(user, event: Event, *, registration=_MISSING, now=None) -> RoomA
     now = now or timezone.now()
     if not getattr(user, "is_authenticated", False):
         return RoomAccess(
-            ANONYMOUS, "Register to get the invite: sign up or sign in first, it takes two minutes."
+            ANONYMOUS,
+            _("Register to get the invite: sign up or sign in first, it takes two minutes."),
         )
     if not has_verified_email(user):
         return RoomAccess(
             UNVERIFIED,
-            "Verify your e-mail address to register and get the invite. "
-            "Follow the link in the mail we sent you.",
+            _(
+                "Verify your e-mail address to register and get the invite. "
+                "Follow the link in the mail we sent you."
+            ),
         )
     if registration is _MISSING:
         registration = registration_for(user, event)
     if registration is None:
-        return RoomAccess(NOT_REGISTERED, "Register to get the invite.")
+        return RoomAccess(NOT_REGISTERED, _("Register to get the invite."))
     if registration.status == Registration.Status.WAITLISTED:
         return RoomAccess(
             WAITLISTED,
-            "You are on the waitlist. If a place frees up you get it automatically "
-            "and we e-mail you.",
+            _(
+                "You are on the waitlist. If a place frees up you get it automatically "
+                "and we e-mail you."
+            ),
             registration,
         )
     if registration.status == Registration.Status.CANCELLED:
         return RoomAccess(
             CANCELLED,
-            "You cancelled your registration. Register again to get the invite.",
+            _("You cancelled your registration. Register again to get the invite."),
             registration,
         )
     reveal_at = event.reveal_at
     if reveal_at is not None and now < reveal_at:
         return RoomAccess(
             NOT_YET,
-            f"You are registered. The link appears "
-            f"{formats.duration(event.access_reveal_minutes)} before the start.",
+            _("You are registered. The link appears %(before)s before the start.")
+            % {"before": formats.duration(event.access_reveal_minutes)},
             registration,
             reveal_at,
         )
-    return RoomAccess(ALLOWED, "You are registered. Join the room:", registration, reveal_at)
+    return RoomAccess(ALLOWED, _("You are registered. Join the room:"), registration, reveal_at)
 
 
 def private_room_details(access: RoomAccess, rooms) -> list[PrivateRoomDetails]:

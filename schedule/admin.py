@@ -9,15 +9,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from . import formats
+from . import formats, teams
 from .admin_outbox import announce
+from .admin_teams import EventScopedAdmin, EventScopedInline, TeamInline
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
 from .registration import promote_waitlisted
 from .speakers.claims import INVITE_MAX_AGE, send_invite
@@ -26,9 +28,9 @@ from .timezones import get_zone, timezone_form_field
 
 LAST_ZONE_SESSION_KEY = "admin_last_event_zone"
 
-admin.site.site_header = "Eventsite back office"
-admin.site.site_title = "Eventsite admin"
-admin.site.index_title = "Run your events"
+admin.site.site_header = _("Eventsite back office")
+admin.site.site_title = _("Eventsite admin")
+admin.site.index_title = _("Run your events")
 
 
 def local_time(event, value):
@@ -74,14 +76,16 @@ class LocalTimesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         event = self.zone_for_display()
         if event is not None:
-            zone_text = f"in the event's time zone, {event.timezone_label}"
+            help_line = gettext("Enter it in the event's time zone, %(zone)s.") % {
+                "zone": event.timezone_label
+            }
         else:
-            zone_text = "in the event's time zone (chosen in this form)"
+            help_line = gettext("Enter it in the event's time zone (chosen in this form).")
         for name in self.local_time_fields:
             if name not in self.fields:
                 continue
             field = self.fields[name]
-            field.help_text = " ".join(filter(None, [field.help_text, f"Enter it {zone_text}."]))
+            field.help_text = " ".join(filter(None, [str(field.help_text), help_line]))
             if event is not None:
                 field.widget.attrs["data-event-zone"] = event.timezone
             value = getattr(self.instance, name, None)
@@ -128,7 +132,9 @@ class TalkAdminForm(LocalTimesForm):
             if event_id is not None:
                 # The rooms of the talk's event only; a room of another event posted
                 # anyway is "not one of the available choices".
-                self.fields["room"].queryset = Room.objects.filter(event_id=event_id)
+                self.fields["room"].queryset = self.fields["room"].queryset.filter(
+                    event_id=event_id
+                )
 
     def _event_id(self):
         """The event this form is about: posted, saved on the talk, or preselected."""
@@ -157,7 +163,7 @@ class TalkAdminForm(LocalTimesForm):
 # Events
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(EventScopedInline, admin.TabularInline):
     model = Room
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
@@ -169,7 +175,7 @@ class RoomInline(admin.TabularInline):
     }
 
 
-class TalkTimesInline(admin.TabularInline):
+class TalkTimesInline(EventScopedInline, admin.TabularInline):
     """Read-only list of the event's talks with their local times."""
 
     model = Talk
@@ -178,7 +184,7 @@ class TalkTimesInline(admin.TabularInline):
     show_change_link = True
     fields = ["title", "local_start_time", "room", "state"]
     readonly_fields = ["title", "local_start_time", "room", "state"]
-    verbose_name_plural = "talks (edit them under Talks)"
+    verbose_name_plural = _("talks (edit them under Talks)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -186,13 +192,13 @@ class TalkTimesInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("room", "event").order_by("start")
 
-    @admin.display(description="starts")
+    @admin.display(description=_("starts"))
     def local_start_time(self, talk):
         return local_time(talk.event, talk.start)
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventScopedAdmin):
     form = EventAdminForm
     list_display = [
         "name",
@@ -208,24 +214,25 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start"
     actions = ["publish", "unpublish", announce]
-    inlines = [RoomInline, TalkTimesInline]
+    inlines = [RoomInline, TalkTimesInline, TeamInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "description", "is_published"]}),
         (
-            "When",
+            _("When"),
             {
                 "fields": ["timezone", "start", "end"],
-                "description": "All times of the event and its talks are entered in the "
-                "event's time zone.",
+                "description": _(
+                    "All times of the event and its talks are entered in the event's time zone."
+                ),
             },
         ),
         (
-            "Festival and organiser",
+            _("Festival and organiser"),
             {"fields": ["festival_name", "festival_url", "organiser_name", "organiser_url"]},
         ),
-        ("Media", {"fields": ["cover_image", "trailer_url", "stream_url"]}),
+        (_("Media"), {"fields": ["cover_image", "trailer_url", "stream_url"]}),
         (
-            "Registration and access",
+            _("Registration and access"),
             {
                 "fields": [
                     "registration_opens",
@@ -254,9 +261,17 @@ class EventAdmin(admin.ModelAdmin):
             # More places (or no limit any more): the waitlist moves up at once.
             _fill_free_places(self, request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # An event is deleted by its owners, one at a time (no bulk action for teams).
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return teams.sees_everything(request.user)
+        return teams.is_owner(request.user, obj)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "timezone":
-            return timezone_form_field(label="Time zone", help_text=db_field.help_text)
+            return timezone_form_field(label=_("Time zone"), help_text=db_field.help_text)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
@@ -275,15 +290,15 @@ class EventAdmin(admin.ModelAdmin):
             .order_by("-start", "pk")
         )
 
-    @admin.display(description="starts", ordering="start")
+    @admin.display(description=_("starts"), ordering="start")
     def local_start_time(self, event):
         return local_time(event, event.start)
 
-    @admin.display(description="talks", ordering="num_talks")
+    @admin.display(description=_("talks"), ordering="num_talks")
     def talk_count(self, event):
         return event.num_talks
 
-    @admin.display(description="confirmed", ordering="num_registrations")
+    @admin.display(description=_("confirmed"), ordering="num_registrations")
     def registration_count(self, event):
         url = reverse("admin:schedule_registration_changelist") + f"?event__id__exact={event.pk}"
         return format_html('<a href="{}">{}</a>', url, event.num_registrations)
@@ -295,19 +310,29 @@ class EventAdmin(admin.ModelAdmin):
             is_published=published, updated_at=timezone.now(), version=F("version") + 1
         )
 
-    @admin.action(description="Publish the selected events", permissions=["change"])
+    @admin.action(description=_("Publish the selected events"), permissions=["change"])
     def publish(self, request, queryset):
         updated = self._set_published(queryset, True)
-        self.message_user(request, f"{updated} event(s) published.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d event published.", "%(count)d events published.", updated)
+            % {"count": updated},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Unpublish the selected events", permissions=["change"])
+    @admin.action(description=_("Unpublish the selected events"), permissions=["change"])
     def unpublish(self, request, queryset):
         updated = self._set_published(queryset, False)
-        self.message_user(request, f"{updated} event(s) unpublished.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d event unpublished.", "%(count)d events unpublished.", updated)
+            % {"count": updated},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(EventScopedAdmin):
     list_display = ["name", "event", "position"]
     list_filter = ["event"]
     search_fields = ["name", "event__name"]
@@ -320,17 +345,17 @@ class RoomAdmin(admin.ModelAdmin):
 # Talks
 
 
-class TalkSpeakerInline(admin.TabularInline):
+class TalkSpeakerInline(EventScopedInline, admin.TabularInline):
     model = TalkSpeaker
     extra = 1
     autocomplete_fields = ["speaker"]
     fields = ["speaker", "position"]
-    verbose_name = "speaker"
-    verbose_name_plural = "speakers (in the order shown on the site: position 0 first)"
+    verbose_name = _("speaker")
+    verbose_name_plural = _("speakers (in the order shown on the site: position 0 first)")
 
 
 class StateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
@@ -343,7 +368,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Talk)
-class TalkAdmin(admin.ModelAdmin):
+class TalkAdmin(EventScopedAdmin):
     form = TalkAdminForm
     # Narrow columns first: the changelist shares 1280 px with the sidebar and filters.
     list_display = ["title", "local_start_time", "state", "room", "speaker_names", "event"]
@@ -357,9 +382,12 @@ class TalkAdmin(admin.ModelAdmin):
     readonly_fields = ["guid", "sequence", "updated_at"]
     fieldsets = [
         (None, {"fields": ["event", "title", "slug", "state", "abstract"]}),
-        ("When and where", {"fields": ["room", "start", "end", "live_qa_minutes"]}),
-        ("Links", {"fields": ["teaser_url", "recording_url", "language"]}),
-        ("Calendar feeds", {"classes": ["collapse"], "fields": ["guid", "sequence", "updated_at"]}),
+        (_("When and where"), {"fields": ["room", "start", "end", "live_qa_minutes"]}),
+        (_("Links"), {"fields": ["teaser_url", "recording_url", "language"]}),
+        (
+            _("Calendar feeds"),
+            {"classes": ["collapse"], "fields": ["guid", "sequence", "updated_at"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -376,18 +404,18 @@ class TalkAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "room":
-            kwargs["queryset"] = Room.objects.select_related("event")
+            kwargs["queryset"] = teams.rooms_for(request.user).select_related("event")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="starts (event's zone)", ordering="start")
+    @admin.display(description=_("starts (event's zone)"), ordering="start")
     def local_start_time(self, talk):
         return local_time(talk.event, talk.start)
 
-    @admin.display(description="speakers")
+    @admin.display(description=_("speakers"))
     def speaker_names(self, talk):
         return ", ".join(speaker.name for speaker in talk.speaker_list)
 
-    def _set_state(self, request, queryset, state, verb):
+    def _set_state(self, request, queryset, state, done, refused_prefix):
         changed, refused = 0, []
         for talk in queryset.select_related("event", "room"):
             talk.state = state
@@ -399,21 +427,41 @@ class TalkAdmin(admin.ModelAdmin):
             talk.save()
             changed += 1
         if changed:
-            self.message_user(request, f"{changed} talk(s) {verb}.", messages.SUCCESS)
+            self.message_user(request, done(changed) % {"count": changed}, messages.SUCCESS)
         for line in refused:
-            self.message_user(request, f"Not {verb}: {line}", messages.ERROR)
+            self.message_user(request, refused_prefix % {"reason": line}, messages.ERROR)
 
-    @admin.action(description="Publish the selected talks", permissions=["change"])
+    @admin.action(description=_("Publish the selected talks"), permissions=["change"])
     def publish(self, request, queryset):
-        self._set_state(request, queryset, Talk.State.PUBLISHED, "published")
+        self._set_state(
+            request,
+            queryset,
+            Talk.State.PUBLISHED,
+            lambda n: ngettext("%(count)d talk published.", "%(count)d talks published.", n),
+            gettext("Not published: %(reason)s"),
+        )
 
-    @admin.action(description="Cancel the selected talks", permissions=["change"])
+    @admin.action(description=_("Cancel the selected talks"), permissions=["change"])
     def cancel(self, request, queryset):
-        self._set_state(request, queryset, Talk.State.CANCELLED, "cancelled")
+        self._set_state(
+            request,
+            queryset,
+            Talk.State.CANCELLED,
+            lambda n: ngettext("%(count)d talk cancelled.", "%(count)d talks cancelled.", n),
+            gettext("Not cancelled: %(reason)s"),
+        )
 
-    @admin.action(description="Move the selected talks back to draft", permissions=["change"])
+    @admin.action(description=_("Move the selected talks back to draft"), permissions=["change"])
     def make_draft(self, request, queryset):
-        self._set_state(request, queryset, Talk.State.DRAFT, "moved to draft")
+        self._set_state(
+            request,
+            queryset,
+            Talk.State.DRAFT,
+            lambda n: ngettext(
+                "%(count)d talk moved to draft.", "%(count)d talks moved to draft.", n
+            ),
+            gettext("Not moved to draft: %(reason)s"),
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -433,14 +481,14 @@ class SpeakerAdminForm(SpeakerPhotoForm, forms.ModelForm):
 def invite_refusal(speaker):
     """Why no invite can be sent to ``speaker``, or None."""
     if not speaker.email:
-        return "it has no private e-mail address"
+        return gettext("it has no private e-mail address")
     if speaker.user_id:
-        return "it is already managed by an account"
+        return gettext("it is already managed by an account")
     return None
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(EventScopedAdmin):
     form = SpeakerAdminForm
     list_display = ["photo_thumbnail", "name", "headline", "email", "user", "updated_at"]
     list_display_links = ["photo_thumbnail", "name"]
@@ -452,19 +500,49 @@ class SpeakerAdmin(admin.ModelAdmin):
     readonly_fields = ["photo_preview", "talk_list", "claimed_at", "updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "headline", "bio"]}),
-        ("Photo", {"fields": ["photo_preview", "new_photo", "remove_photo"]}),
-        ("Links", {"fields": Speaker.LINK_FIELDS}),
+        (_("Photo"), {"fields": ["photo_preview", "new_photo", "remove_photo"]}),
+        (_("Links"), {"fields": Speaker.LINK_FIELDS}),
         (
-            "Account",
+            _("Account"),
             {
                 "fields": ["email", "user", "claimed_at"],
-                "description": "The speaker claims the profile by signing in with this e-mail "
-                "address verified, or with an invite link (“Send invite link” above).",
+                "description": _(
+                    "The speaker claims the profile by signing in with this e-mail "
+                    "address verified, or with an invite link (“Send invite link” above)."
+                ),
             },
         ),
-        ("Talks", {"fields": ["talk_list"]}),
-        ("Last change", {"fields": ["updated_at", "updated_by"]}),
+        (_("Talks"), {"fields": ["talk_list"]}),
+        (_("Last change"), {"fields": ["updated_at", "updated_by"]}),
     ]
+
+    def get_queryset(self, request):
+        # The talks this team may see, for the "talks" field of the change page.
+        team_talks = teams.talks_for(request.user).select_related("event").order_by("start")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("talks", queryset=team_talks, to_attr="team_talks"))
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or teams.may_delete_speaker(request.user, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not teams.sees_everything(request.user):
+            # One by one: a speaker shared with another team's event is not deleted.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if teams.manages_person_fields(request.user):
+            return fields
+        # The person's own: a new speaker gets an e-mail, an existing one keeps theirs.
+        return [*fields, "user"] if obj is None else [*fields, "email", "user"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -487,7 +565,9 @@ class SpeakerAdmin(admin.ModelAdmin):
         ]
 
     def send_invite_view(self, request, object_id):
-        speaker = get_object_or_404(Speaker, pk=object_id)
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        speaker = self.get_object(request, object_id)  # another team's speaker: 404
         if not self.has_change_permission(request, speaker):
             raise PermissionDenied
         change_url = reverse("admin:schedule_speaker_change", args=[speaker.pk])
@@ -496,15 +576,21 @@ class SpeakerAdmin(admin.ModelAdmin):
             send_invite(speaker, request)
             self.message_user(
                 request,
-                f"Invite link sent to {speaker.email}. It works once, for "
-                f"{INVITE_MAX_AGE.days} days; earlier links of this speaker stop working.",
+                ngettext(
+                    "Invite link sent to %(email)s. It works once, for %(days)d day; "
+                    "earlier links of this speaker stop working.",
+                    "Invite link sent to %(email)s. It works once, for %(days)d days; "
+                    "earlier links of this speaker stop working.",
+                    INVITE_MAX_AGE.days,
+                )
+                % {"email": speaker.email, "days": INVITE_MAX_AGE.days},
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Send an invite link",
+            "title": gettext("Send an invite link"),
             "speaker": speaker,
             "refusal": refusal,
             "days": INVITE_MAX_AGE.days,
@@ -512,25 +598,36 @@ class SpeakerAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/schedule/speaker/send_invite.html", context)
 
-    @admin.action(description="Send invite links to the selected speakers", permissions=["change"])
+    @admin.action(
+        description=_("Send invite links to the selected speakers"), permissions=["change"]
+    )
     def send_invite_links(self, request, queryset):
         sent = []
         for speaker in queryset:
             refusal = invite_refusal(speaker)
             if refusal:
-                self.message_user(request, f"No invite for {speaker}: {refusal}.", messages.WARNING)
+                self.message_user(
+                    request,
+                    gettext("No invite for %(speaker)s: %(reason)s.")
+                    % {"speaker": speaker, "reason": refusal},
+                    messages.WARNING,
+                )
                 continue
             send_invite(speaker, request)
             sent.append(speaker.email)
         if sent:
             self.message_user(
                 request,
-                f"Invite links sent to {', '.join(sent)} (valid once, for "
-                f"{INVITE_MAX_AGE.days} days).",
+                ngettext(
+                    "Invite links sent to %(emails)s (valid once, for %(days)d day).",
+                    "Invite links sent to %(emails)s (valid once, for %(days)d days).",
+                    INVITE_MAX_AGE.days,
+                )
+                % {"emails": ", ".join(sent), "days": INVITE_MAX_AGE.days},
                 messages.SUCCESS,
             )
 
-    @admin.display(description="photo")
+    @admin.display(description=_("photo"))
     def photo_thumbnail(self, speaker):
         image = speaker.photo_small or speaker.photo
         if not image:
@@ -539,21 +636,23 @@ class SpeakerAdmin(admin.ModelAdmin):
             '<img src="{}" alt="" width="40" height="40" class="speaker-thumb">', image.url
         )
 
-    @admin.display(description="current photo")
+    @admin.display(description=_("current photo"))
     def photo_preview(self, speaker):
         if not speaker.photo:
-            return "No photo yet."
+            return gettext("No photo yet.")
         return format_html(
-            '<img src="{}" alt="Photo of {}" width="200" height="200">',
+            '<img src="{}" alt="{}" width="200" height="200">',
             speaker.photo.url,
-            speaker.name,
+            gettext("Photo of %(name)s") % {"name": speaker.name},
         )
 
-    @admin.display(description="talks")
+    @admin.display(description=_("talks"))
     def talk_list(self, speaker):
-        talks = speaker.talks.select_related("event").order_by("start")
+        talks = getattr(speaker, "team_talks", None)
+        if talks is None:
+            talks = speaker.talks.select_related("event").order_by("start")
         if not talks:
-            return "No talks yet."
+            return gettext("No talks yet.")
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
@@ -585,7 +684,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(EventScopedAdmin):
     list_display = ["user_email", "user_name", "event", "status", "registered_at_local"]
     list_filter = ["event", "status"]
     search_fields = ["user__email", "user__display_name"]
@@ -595,25 +694,34 @@ class RegistrationAdmin(admin.ModelAdmin):
     actions = ["export_csv", "promote_waitlisted"]
     date_hierarchy = "created_at"
 
+    def has_add_permission(self, request):
+        # People register themselves; picking any account by its id (and so reading
+        # its address) is for superusers.
+        return super().has_add_permission(request) and teams.manages_person_fields(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if teams.manages_person_fields(request.user) else [*fields, "user"]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"status", "event"} & set(form.changed_data):
             # A cancellation here frees a place just like one on the site.
             _fill_free_places(self, request, obj.event)
 
-    @admin.display(description="e-mail", ordering="user__email")
+    @admin.display(description=_("e-mail"), ordering="user__email")
     def user_email(self, registration):
         return registration.user.email
 
-    @admin.display(description="name", ordering="user__display_name")
+    @admin.display(description=_("name"), ordering="user__display_name")
     def user_name(self, registration):
         return registration.user.display_name
 
-    @admin.display(description="registered at (event's zone)", ordering="created_at")
+    @admin.display(description=_("registered at (event's zone)"), ordering="created_at")
     def registered_at_local(self, registration):
         return local_time(registration.event, registration.created_at)
 
-    @admin.action(description="Export the selected registrations as CSV", permissions=["view"])
+    @admin.action(description=_("Export the selected registrations as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
@@ -637,7 +745,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         return response
 
     @admin.action(
-        description="Give free places to the waitlist (oldest first, with an e-mail)",
+        description=_("Give free places to the waitlist (oldest first, with an e-mail)"),
         permissions=["change"],
     )
     def promote_waitlisted(self, request, queryset):
@@ -654,7 +762,12 @@ def _fill_free_places(model_admin, request, event):
         names = ", ".join(registration.user.email for registration in promoted)
         model_admin.message_user(
             request,
-            f"{len(promoted)} waitlisted registration(s) confirmed and e-mailed: {names}.",
+            ngettext(
+                "%(count)d waitlisted registration confirmed and e-mailed: %(names)s.",
+                "%(count)d waitlisted registrations confirmed and e-mailed: %(names)s.",
+                len(promoted),
+            )
+            % {"count": len(promoted), "names": names},
             messages.SUCCESS,
         )
 
@@ -666,14 +779,14 @@ def _csv_safe(value):
 
 
 @admin.register(JoinClick)
-class JoinClickAdmin(admin.ModelAdmin):
+class JoinClickAdmin(EventScopedAdmin):
     list_display = ["user", "room", "event_name", "clicked_at"]
     list_filter = ["room__event", "room"]
     search_fields = ["user__email", "room__name"]
     list_select_related = ["user", "room__event"]
     date_hierarchy = "clicked_at"
 
-    @admin.display(description="event", ordering="room__event__name")
+    @admin.display(description=_("event"), ordering="room__event__name")
     def event_name(self, click):
         return click.room.event.name
 

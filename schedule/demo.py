@@ -7,9 +7,13 @@ fields that differ, so running it twice writes nothing the second time.
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Event, Room, Speaker, Talk, TalkSpeaker
+from .models import Event, EventTeamMember, Room, Speaker, Talk, TalkSpeaker
 
 EVENT_SLUG = "ml-art-datafest-2020"
 ZONE = ZoneInfo("Europe/Moscow")
@@ -86,9 +90,12 @@ TALKS = [
         "title": "A non-existent designer with real satisfied customers",
         "time": dt.time(17, 0),
         "speakers": ["roman-kosovichev"],
-        "abstract": "Roman talks about the first non-existent designer in the world with "
-        "real satisfied customers, and how AI replaces humans in the design and creative "
-        "fields.\n\nWould machines lead to new art-direction processes?",
+        # Given in Russian: the description is the organisers', in the talk's language.
+        "language": "ru",
+        "abstract": "Роман расскажет о первом в мире несуществующем дизайнере с реальными "
+        "довольными заказчиками и о том, как искусственный интеллект заменяет людей в "
+        "дизайне и других творческих профессиях.\n\nПриведут ли машины к новым процессам "
+        "арт-дирекшена?",
     },
     {
         "slug": "neural-network-art-gallery",
@@ -189,7 +196,7 @@ def load_demo(day: dt.date = SEED_DATE) -> tuple[Event, int]:
                 "end": start + dt.timedelta(minutes=TALK_MINUTES),
                 "teaser_url": data.get("teaser_url", ""),
                 "live_qa_minutes": QA_MINUTES,
-                "language": "en",
+                "language": data.get("language", "en"),
                 "state": Talk.State.PUBLISHED,
             },
         )
@@ -200,3 +207,148 @@ def load_demo(day: dt.date = SEED_DATE) -> tuple[Event, int]:
             )
             changes += changed
     return event, changes
+
+
+# ---------------------------------------------------------------------------
+# Teams: a second track of the festival with its own team, so that the boundary
+# between teams shows in the back office (``load_demo --teams``, run by `make run`).
+
+DATAVIZ_SLUG = "dataviz-datafest-2020"
+DATAVIZ_JOIN_URL = "https://spatial.chat/s/ods-dataviz"
+ORGANISER_GROUP = "Organisers"
+# Local demo accounts, created only with DEBUG on; they enrol two-factor on their
+# first visit to the back office, like every member of staff.
+DEMO_ORGANISERS = [
+    {
+        "email": "ml-art-owner@eventsite.local",
+        "password": "demo-ml-art-owner",
+        "display_name": "ML Art organiser",
+        "event": EVENT_SLUG,
+    },
+    {
+        "email": "dataviz-owner@eventsite.local",
+        "password": "demo-dataviz-owner",
+        "display_name": "Data Visualisation organiser",
+        "event": DATAVIZ_SLUG,
+    },
+]
+
+DATAVIZ_SPEAKERS = [
+    {
+        "slug": "maria-petrova",
+        "name": "Maria Petrova",
+        "headline": "Data journalist",
+        "bio": "Maria draws charts for newsrooms and teaches them to read maps honestly.",
+        "email": "maria.petrova@speakers.example",
+    },
+]
+
+DATAVIZ_TALKS = [
+    {
+        "slug": "honest-maps",
+        "title": "Honest maps: choropleths without the lies",
+        "time": dt.time(12, 0),
+        "speakers": ["maria-petrova"],
+        "abstract": "Why a map of raw counts shows where people live, and what to draw instead.",
+    },
+    {
+        "slug": "paintings-as-data",
+        "title": "Paintings as data: plotting a neural network gallery",
+        "time": dt.time(13, 0),
+        # Evgeny speaks at both tracks: both teams see his profile.
+        "speakers": ["evgeny-kashin"],
+        "abstract": "Evgeny maps thousands of generated paintings by style and colour, "
+        "and shows what the plots say about the network that painted them.",
+    },
+]
+
+
+@transaction.atomic
+def load_demo_teams(day: dt.date = SEED_DATE) -> tuple[Event, list[dict], int]:
+    """The second track (Data Visualisation) and, with DEBUG on, one owner account per
+    track. Call after ``load_demo(day)``. Returns (event, organiser log-ins, rows changed)."""
+    changes = 0
+    event, changed = _upsert(
+        Event,
+        {"slug": DATAVIZ_SLUG},
+        {
+            "name": "Data Visualisation",
+            "tagline": "Charts, maps and honest pictures of data, live at Data Fest 2020",
+            "description": "The data visualisation track of Data Fest 2020: talks on "
+            "drawing data so that it tells the truth.",
+            "festival_name": "Data Fest 2020",
+            "festival_url": "https://fest.ai/2020",
+            "organiser_name": "Open Data Science",
+            "organiser_url": "https://ods.ai",
+            "timezone": "Europe/Moscow",
+            "start": at(day, dt.time(12, 0)),
+            "end": at(day, dt.time(15, 0)),
+            "is_published": True,
+            "access_reveal_minutes": 0,
+        },
+    )
+    changes += changed
+    room, changed = _upsert(
+        Room,
+        {"event": event, "slug": "dataviz"},
+        {
+            "name": "DataViz",
+            "position": 0,
+            "description": "A video room on Spatial Chat.",
+            "join_url": DATAVIZ_JOIN_URL,
+            "join_instructions": "Find the DATAVIZ room in the room list.",
+        },
+    )
+    changes += changed
+    for data in DATAVIZ_SPEAKERS:
+        values = {key: value for key, value in data.items() if key != "slug"}
+        _, changed = _upsert(Speaker, {"slug": data["slug"]}, values)
+        changes += changed
+    for data in DATAVIZ_TALKS:
+        start = at(day, data["time"])
+        talk, changed = _upsert(
+            Talk,
+            {"event": event, "slug": data["slug"]},
+            {
+                "title": data["title"],
+                "abstract": data["abstract"],
+                "room": room,
+                "start": start,
+                "end": start + dt.timedelta(minutes=TALK_MINUTES),
+                "live_qa_minutes": QA_MINUTES,
+                "language": "en",
+                "state": Talk.State.PUBLISHED,
+            },
+        )
+        changes += changed
+        for position, slug in enumerate(data["speakers"]):
+            speaker = Speaker.objects.get(slug=slug)
+            _, changed = _upsert(
+                TalkSpeaker, {"talk": talk, "speaker": speaker}, {"position": position}
+            )
+            changes += changed
+    logins = []
+    if settings.DEBUG:
+        for data in DEMO_ORGANISERS:
+            changes += _demo_organiser(data)
+            logins.append({"email": data["email"], "password": data["password"]})
+    return event, logins, changes
+
+
+def _demo_organiser(data) -> int:
+    """A staff account in the Organisers group owning its track; 1 when created."""
+    User = get_user_model()
+    user = User.objects.filter(email=data["email"]).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(
+            data["email"], data["password"], is_staff=True, display_name=data["display_name"]
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        user.groups.add(Group.objects.get(name=ORGANISER_GROUP))
+    EventTeamMember.objects.get_or_create(
+        event=Event.objects.get(slug=data["event"]),
+        user=user,
+        defaults={"role": EventTeamMember.Role.OWNER},
+    )
+    return int(created)

@@ -1,5 +1,6 @@
 """E-mails about registrations: the confirmation (also sent on promotion from the
-waitlist), with the event's times in the recipient's zone and an .ics attachment.
+waitlist), with the event's times in the recipient's zone and language and an .ics
+attachment.
 
 No join URL or join instructions go into these mails or their attachment: the
 link appears on the event page, behind the access rules (the reminder that
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from . import formats
 from .feeds import event_calendar
@@ -40,13 +43,31 @@ def _talk_rows(event: Event, talks, zone):
     return rows
 
 
+def mail_language(user=None, fallback: str | None = None) -> str:
+    """The language to write to someone in: their profile's, else ``fallback`` (the
+    language of their talks, say), else the language of the page being served, else
+    the site's default."""
+    languages = dict(settings.LANGUAGES)
+    for code in (getattr(user, "language", ""), fallback, translation.get_language()):
+        code = (code or "").split("-")[0]
+        if code in languages:
+            return code
+    return settings.LANGUAGE_CODE
+
+
 def registration_confirmation(
     registration: Registration, *, promoted=False
 ) -> EmailMultiAlternatives:
-    """The mail to a confirmed person: the event, its talks and a calendar file.
+    """The mail to a confirmed person: the event, its talks and a calendar file, in
+    their language. Written to the outbox by ``registration.py`` and built by the
+    worker (``outbox_mails.py``)."""
+    with translation.override(mail_language(registration.user)):
+        return _registration_confirmation(registration, promoted=promoted)
 
-    Written to the outbox by ``registration.py`` and built by the worker
-    (``outbox_mails.py``)."""
+
+def _registration_confirmation(
+    registration: Registration, *, promoted: bool
+) -> EmailMultiAlternatives:
     event = registration.event
     user = registration.user
     talks = list(event.talks.published().for_schedule().order_by("start", "pk"))
@@ -68,10 +89,10 @@ def registration_confirmation(
         else "",
     }
     subject = (
-        f"A place freed up: you are registered for {event.name}"
+        gettext("A place freed up: you are registered for %(event)s")
         if promoted
-        else f"You are registered for {event.name}"
-    )
+        else gettext("You are registered for %(event)s")
+    ) % {"event": event.name}
     text = render_to_string("schedule/email/registration_confirmed.txt", context)
     html = render_to_string("schedule/email/registration_confirmed.html", context)
     message = EmailMultiAlternatives(

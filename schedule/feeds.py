@@ -103,7 +103,10 @@ def talk_vevent(talk: Talk, private: PrivateRoomDetails | None = None) -> icalen
     vevent.add("sequence", talk.sequence)
     vevent.add("dtstart", event.local(talk.start))
     vevent.add("dtend", event.local(talk.end))
-    vevent.add("summary", f"Cancelled: {talk.title}" if talk.is_cancelled else talk.title)
+    summary = f"Cancelled: {talk.title}" if talk.is_cancelled else talk.title
+    # RFC 5545 LANGUAGE: the language the talk is given in.
+    language = {"LANGUAGE": talk.language} if talk.language else {}
+    vevent.add("summary", summary, parameters=language)
     vevent.add("description", talk_description(talk, private))
     vevent.add("location", talk.room.name)
     vevent.add("url", absolute_url(talk.get_absolute_url()))

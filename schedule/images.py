@@ -28,6 +28,9 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -45,14 +48,22 @@ OUTPUT_EXTENSION = "webp"
 # warning is turned into an error below, so nothing larger is ever decoded.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
-TOO_BIG = "The photo is larger than 10 MB. Please upload a smaller file."
-NOT_AN_IMAGE = "This file is not a JPEG, PNG or WebP image. Please upload a photo in one of these."
-DAMAGED = "This image file is damaged or incomplete. Please upload it again or export it anew."
-TOO_MANY_PIXELS = (
-    f"The image has too many pixels (over {MAX_PIXELS // 1_000_000} megapixels). "
-    "Please upload a smaller version."
+TOO_BIG = _("The photo is larger than 10 MB. Please upload a smaller file.")
+NOT_AN_IMAGE = _(
+    "This file is not a JPEG, PNG or WebP image. Please upload a photo in one of these."
 )
-EMPTY = "The file is empty."
+DAMAGED = _("This image file is damaged or incomplete. Please upload it again or export it anew.")
+TOO_MANY_PIXELS = lazy(
+    lambda: (
+        gettext(
+            "The image has too many pixels (over %(megapixels)s megapixels). "
+            "Please upload a smaller version."
+        )
+        % {"megapixels": MAX_PIXELS // 1_000_000}
+    ),
+    str,
+)()
+EMPTY = _("The file is empty.")
 
 
 class PhotoRejected(ValueError):

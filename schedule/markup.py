@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 MAX_LENGTH = 5000
 MAX_BRACKETS = 50
@@ -64,13 +65,13 @@ def validate_markdown(text: str) -> None:
         return
     if len(text) > MAX_LENGTH:
         raise ValidationError(
-            "Keep it to %(limit)s characters (it has %(length)s).",
+            _("Keep it to %(limit)s characters (it has %(length)s)."),
             code="too_long",
             params={"limit": MAX_LENGTH, "length": len(text)},
         )
     if text.count("[") > MAX_BRACKETS:
         raise ValidationError(
-            "Use at most %(limit)s square brackets “[” (each link takes one).",
+            _("Use at most %(limit)s square brackets “[” (each link takes one)."),
             code="too_many_brackets",
             params={"limit": MAX_BRACKETS},
         )
@@ -78,7 +79,7 @@ def validate_markdown(text: str) -> None:
         _render(text)
     except MarkdownTooComplex as error:
         raise ValidationError(
-            "The lists or quotes nest too deeply to be shown. Please flatten them.",
+            _("The lists or quotes nest too deeply to be shown. Please flatten them."),
             code="too_deep",
         ) from error
 

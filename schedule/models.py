@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import formats
@@ -80,63 +81,82 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     slug = models.SlugField(
+        _("slug"),
         unique=True,
-        help_text="Part of the address: ml-art-2020 gives /events/ml-art-2020/.",
+        help_text=_("Part of the address: ml-art-2020 gives /events/ml-art-2020/."),
     )
-    name = models.CharField(max_length=200, help_text="e.g. Machine Learning Art")
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Machine Learning Art"))
     tagline = models.CharField(
-        max_length=300, blank=True, help_text="One line shown under the name and in link previews."
+        _("tagline"),
+        max_length=300,
+        blank=True,
+        help_text=_("One line shown under the name and in link previews."),
     )
     description = markdown_field(
-        help_text="The goal of the event, in Markdown. Shown on the event page."
+        _("description"),
+        help_text=_("The goal of the event, in Markdown. Shown on the event page."),
     )
     description_html = html_field()
     description_rendered = StoredHTML("description_html")
     festival_name = models.CharField(
-        "festival", max_length=200, blank=True, help_text="Parent event, e.g. Data Fest 2020."
+        _("festival"), max_length=200, blank=True, help_text=_("Parent event, e.g. Data Fest 2020.")
     )
-    festival_url = models.URLField("festival link", blank=True)
+    festival_url = models.URLField(_("festival link"), blank=True)
     organiser_name = models.CharField(
-        "organiser", max_length=200, blank=True, help_text="e.g. Open Data Science"
+        _("organiser"), max_length=200, blank=True, help_text=_("e.g. Open Data Science")
     )
-    organiser_url = models.URLField("organiser link", blank=True)
+    organiser_url = models.URLField(_("organiser link"), blank=True)
     timezone = models.CharField(
-        "time zone",
+        _("time zone"),
         max_length=64,
         validators=[validate_timezone],
         default="UTC",
-        help_text="Times of this event are entered and shown in this zone, e.g. Europe/Moscow.",
+        help_text=_("Times of this event are entered and shown in this zone, e.g. Europe/Moscow."),
     )
-    start = models.DateTimeField(help_text="When the first talk starts.")
-    end = models.DateTimeField(help_text="When the last talk ends.")
+    start = models.DateTimeField(_("start"), help_text=_("When the first talk starts."))
+    end = models.DateTimeField(_("end"), help_text=_("When the last talk ends."))
     stream_url = models.URLField(
-        "public stream", blank=True, help_text="Public live stream anyone may watch (YouTube...)."
+        _("public stream"),
+        blank=True,
+        help_text=_("Public live stream anyone may watch (YouTube...)."),
     )
     trailer_url = models.URLField(
-        "trailer", blank=True, help_text="A video that presents the event."
+        _("trailer"), blank=True, help_text=_("A video that presents the event.")
     )
     cover_image = models.ImageField(
-        "cover image", upload_to="events/", blank=True, help_text="Wide picture, e.g. 1600×900."
+        _("cover image"),
+        upload_to="events/",
+        blank=True,
+        help_text=_("Wide picture, e.g. 1600×900."),
     )
     is_published = models.BooleanField(
-        "published", default=False, help_text="Unpublished events are visible to staff only."
+        _("published"), default=False, help_text=_("Unpublished events are visible to staff only.")
     )
     registration_opens = models.DateTimeField(
-        "registration opens", null=True, blank=True, help_text="Empty: open as soon as published."
-    )
-    registration_closes = models.DateTimeField(
-        "registration closes", null=True, blank=True, help_text="Empty: open until the event ends."
-    )
-    capacity = models.PositiveIntegerField(
+        _("registration opens"),
         null=True,
         blank=True,
-        help_text="Confirmed places. When full, people join a waitlist. Empty: no limit.",
+        help_text=_("Empty: open as soon as published."),
+    )
+    registration_closes = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: open until the event ends."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Confirmed places. When full, people join a waitlist. Empty: no limit."),
     )
     access_reveal_minutes = models.PositiveIntegerField(
-        "reveal join links (minutes before start)",
+        _("reveal join links (minutes before start)"),
         default=30,
-        help_text="Registered people see the join links this long before the start; "
-        "0 = as soon as they register.",
+        help_text=_(
+            "Registered people see the join links this long before the start; "
+            "0 = as soon as they register."
+        ),
     )
     first_reminder_minutes = models.PositiveIntegerField(
         _("first reminder (minutes before start)"),
@@ -154,20 +174,23 @@ class Event(models.Model):
         ),
     )
     version = models.PositiveIntegerField(
+        _("version"),
         default=1,
         editable=False,
-        help_text="Increased by any change of the event, its rooms, talks or speakers: "
-        "names its cached pages and feeds (schedule/versions.py).",
+        help_text=_(
+            "Increased by any change of the event, its rooms, talks or speakers: "
+            "names its cached pages and feeds (schedule/versions.py)."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
-        verbose_name = "event"
-        verbose_name_plural = "events"
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="event_end_after_start"
@@ -205,13 +228,13 @@ class Event(models.Model):
     def clean(self):
         errors = {}
         if self.start and self.end and self.end <= self.start:
-            errors["end"] = "The event must end after it starts."
+            errors["end"] = _("The event must end after it starts.")
         if (
             self.registration_opens
             and self.registration_closes
             and self.registration_closes <= self.registration_opens
         ):
-            errors["registration_closes"] = "Registration must close after it opens."
+            errors["registration_closes"] = _("Registration must close after it opens.")
         if errors:
             raise ValidationError(errors)
 
@@ -265,11 +288,13 @@ class Event(models.Model):
         if self.registration_is_open(now):
             return ""
         if self.is_past(now):
-            return "Registration is closed: this event has ended."
-        opens, _ = self.registration_window()
+            return gettext("Registration is closed: this event has ended.")
+        opens, _closes = self.registration_window()
         if opens and now < opens:
-            return f"Registration opens on {formats.moment(opens, self.tzinfo)}."
-        return "Registration is closed."
+            return gettext("Registration opens on %(when)s.") % {
+                "when": formats.moment(opens, self.tzinfo)
+            }
+        return gettext("Registration is closed.")
 
     def free_places(self) -> int | None:
         """Confirmed places still free (never below 0); None when there is no limit."""
@@ -286,34 +311,42 @@ class Event(models.Model):
 
 
 class Room(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(max_length=100, help_text="e.g. ML Art")
-    slug = models.SlugField(help_text="Part of the join address, unique within the event.")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Rooms are listed by this.")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="rooms"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. ML Art"))
+    slug = models.SlugField(
+        _("slug"), help_text=_("Part of the join address, unique within the event.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Rooms are listed by this.")
+    )
     description = models.TextField(
-        "public description", blank=True, help_text="Shown to everyone, e.g. “Main stage”."
+        _("public description"), blank=True, help_text=_("Shown to everyone, e.g. “Main stage”.")
     )
     join_url = models.URLField(
-        "join URL",
+        _("join URL"),
         blank=True,
         max_length=500,
-        help_text="PRIVATE. The video room invite, e.g. https://spatial.chat/s/ods. "
-        "Shown only to confirmed registrations, from the reveal time on.",
+        help_text=_(
+            "PRIVATE. The video room invite, e.g. https://spatial.chat/s/ods. "
+            "Shown only to confirmed registrations, from the reveal time on."
+        ),
     )
     join_instructions = models.TextField(
-        "join instructions",
+        _("join instructions"),
         blank=True,
-        help_text="PRIVATE. Shown with the join link, e.g. “find the ML ART room in the list”.",
+        help_text=_("PRIVATE. Shown with the join link, e.g. “find the ML ART room in the list”."),
     )
     guid = models.UUIDField(
-        "GUID", default=uuid.uuid4, unique=True, editable=False, help_text="Stable feed id."
+        _("GUID"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Stable feed id.")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["position", "name", "pk"]
-        verbose_name = "room"
-        verbose_name_plural = "rooms"
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
         constraints = [
             models.UniqueConstraint(fields=["event", "slug"], name="room_unique_slug_per_event")
         ]
@@ -333,7 +366,7 @@ class WebURLValidator(URLValidator):
     """A valid URL whose scheme is http or https, with a message that says so."""
 
     schemes = ["http", "https"]
-    scheme_message = "Only web addresses starting with http:// or https:// are allowed."
+    scheme_message = _("Only web addresses starting with http:// or https:// are allowed.")
 
     def __call__(self, value):
         scheme = str(value).split(":", 1)[0].lower() if ":" in str(value) else ""
@@ -354,67 +387,85 @@ def speaker_photo_path(instance, filename):
 
 
 class Speaker(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
-        unique=True, help_text="Part of the address, e.g. ada-lovelace for /speakers/ada-lovelace/."
+        _("slug"),
+        unique=True,
+        help_text=_("Part of the address, e.g. ada-lovelace for /speakers/ada-lovelace/."),
     )
     headline = models.CharField(
-        "headline / affiliation",
+        _("headline / affiliation"),
         max_length=200,
         blank=True,
-        help_text="e.g. Research scientist at Google",
+        help_text=_("e.g. Research scientist at Google"),
     )
-    bio = markdown_field(help_text="Markdown. Links and emphasis are kept.")
+    bio = markdown_field(_("bio"), help_text=_("Markdown. Links and emphasis are kept."))
     bio_html = html_field()
     bio_rendered = StoredHTML("bio_html")
-    photo = models.ImageField(upload_to=speaker_photo_path, blank=True, help_text="400×400.")
+    photo = models.ImageField(
+        _("photo"), upload_to=speaker_photo_path, blank=True, help_text=_("400×400.")
+    )
     photo_small = models.ImageField(upload_to=speaker_photo_path, blank=True, editable=False)
     website = models.URLField(
-        blank=True, help_text="e.g. https://mlart.org/", validators=[validate_web_url]
+        _("website"),
+        blank=True,
+        help_text=_("e.g. https://mlart.org/"),
+        validators=[validate_web_url],
     )
     twitter = models.URLField(
-        "X / Twitter",
+        _("X / Twitter"),
         blank=True,
-        help_text="https://twitter.com/name",
+        help_text=_("https://twitter.com/name"),
         validators=[validate_web_url],
     )
     mastodon = models.URLField(
-        blank=True, help_text="https://mastodon.social/@name", validators=[validate_web_url]
+        _("Mastodon"),
+        blank=True,
+        help_text=_("https://mastodon.social/@name"),
+        validators=[validate_web_url],
     )
     github = models.URLField(
-        "GitHub", blank=True, help_text="https://github.com/name", validators=[validate_web_url]
+        _("GitHub"),
+        blank=True,
+        help_text=_("https://github.com/name"),
+        validators=[validate_web_url],
     )
     linkedin = models.URLField(
-        "LinkedIn",
+        _("LinkedIn"),
         blank=True,
-        help_text="https://linkedin.com/in/name",
+        help_text=_("https://linkedin.com/in/name"),
         validators=[validate_web_url],
     )
     email = models.EmailField(
-        "private e-mail",
+        _("private e-mail"),
         blank=True,
         db_index=True,
-        help_text="Never shown. A user who verifies this address can claim the profile.",
+        help_text=_("Never shown. A user who verifies this address can claim the profile."),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="speaker",
-        help_text="The account that manages this profile.",
+        help_text=_("The account that manages this profile."),
     )
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
     invite_nonce = models.CharField(
+        _("invite secret"),
         max_length=64,
         blank=True,
         editable=False,
-        help_text="Secret of the latest invite link; emptied when it is used, "
-        "replaced when a new invite is sent.",
+        help_text=_(
+            "Secret of the latest invite link; emptied when it is used, "
+            "replaced when a new invite is sent."
+        ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -426,8 +477,8 @@ class Speaker(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "speaker"
-        verbose_name_plural = "speakers"
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
         constraints = [markdown_length_constraint("bio", "speaker")]
 
     def __str__(self):
@@ -500,49 +551,59 @@ class TalkQuerySet(models.QuerySet):
 
 class Talk(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(help_text="Part of the address, unique within the event.")
-    abstract = markdown_field(help_text="Markdown.")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="talks"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), help_text=_("Part of the address, unique within the event."))
+    abstract = markdown_field(_("abstract"), help_text=_("Markdown."))
     abstract_html = html_field()
     abstract_rendered = StoredHTML("abstract_html")
     room = models.ForeignKey(
         Room,
+        verbose_name=_("room"),
         on_delete=models.PROTECT,
         related_name="talks",
-        help_text="Where the talk happens. A room with talks cannot be deleted.",
+        help_text=_("Where the talk happens. A room with talks cannot be deleted."),
     )
-    start = models.DateTimeField()
-    end = models.DateTimeField()
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
     speakers = models.ManyToManyField(
-        Speaker, through="TalkSpeaker", related_name="talks", blank=True
+        Speaker, verbose_name=_("speakers"), through="TalkSpeaker", related_name="talks", blank=True
     )
-    teaser_url = models.URLField("teaser", blank=True, help_text="A short video about the talk.")
-    recording_url = models.URLField("recording", blank=True)
+    teaser_url = models.URLField(
+        _("teaser"), blank=True, help_text=_("A short video about the talk.")
+    )
+    recording_url = models.URLField(_("recording"), blank=True)
     live_qa_minutes = models.PositiveSmallIntegerField(
-        "live Q&A (minutes)", default=0, help_text="Live Q&A with the speaker after the talk."
+        _("live Q&A (minutes)"), default=0, help_text=_("Live Q&A with the speaker after the talk.")
     )
-    language = models.CharField(max_length=8, default="en", help_text="e.g. en, ru")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    language = models.CharField(
+        _("language"), max_length=8, default="en", help_text=_("e.g. en, ru")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     guid = models.UUIDField(
-        "GUID", default=uuid.uuid4, unique=True, editable=False, help_text="Stable feed id."
+        _("GUID"), default=uuid.uuid4, unique=True, editable=False, help_text=_("Stable feed id.")
     )
     sequence = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Calendar revision, increased on every change."
+        _("sequence"),
+        default=0,
+        editable=False,
+        help_text=_("Calendar revision, increased on every change."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TalkQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "room__position"]
-        verbose_name = "talk"
-        verbose_name_plural = "talks"
+        verbose_name = _("talk")
+        verbose_name_plural = _("talks")
         constraints = [
             models.UniqueConstraint(fields=["event", "slug"], name="talk_unique_slug_per_event"),
             models.CheckConstraint(
@@ -573,17 +634,23 @@ class Talk(models.Model):
     def clean(self):
         errors = {}
         if self.start and self.end and self.end <= self.start:
-            errors["end"] = "The talk must end after it starts."
+            errors["end"] = _("The talk must end after it starts.")
         event = self.event if self.event_id else None
         if event and self.room_id and self.room.event_id != event.pk:
-            errors["room"] = f"Choose a room of “{event}”."
+            errors["room"] = gettext("Choose a room of “%(event)s”.") % {"event": event}
         if event and self.start and self.end and "end" not in errors:
             first, last = event.day_bounds()
             if self.start < first or self.end > last:
                 errors.setdefault("start", []).append(
-                    "The talk must lie within the event's days "
-                    f"({first:%d %b %Y} to {(last - dt.timedelta(days=1)):%d %b %Y}, "
-                    f"{event.timezone_label})."
+                    gettext(
+                        "The talk must lie within the event's days "
+                        "(%(first)s to %(last)s, %(zone)s)."
+                    )
+                    % {
+                        "first": formats.short_date(first),
+                        "last": formats.short_date(last - dt.timedelta(days=1)),
+                        "zone": event.timezone_label,
+                    }
                 )
         if (
             self.state == self.State.PUBLISHED
@@ -602,8 +669,11 @@ class Talk(models.Model):
             if clash:
                 local = formats.clock(clash.start, event.tzinfo if event else dt.UTC)
                 errors.setdefault("start", []).append(
-                    f"“{clash.title}” is already published in {self.room} at "
-                    f"{local}; two published talks cannot overlap in one room."
+                    gettext(
+                        "“%(title)s” is already published in %(room)s at %(time)s; "
+                        "two published talks cannot overlap in one room."
+                    )
+                    % {"title": clash.title, "room": self.room, "time": local}
                 )
         if errors:
             raise ValidationError(errors)
@@ -636,16 +706,20 @@ class TalkSpeakerQuerySet(models.QuerySet):
 
 
 class TalkSpeaker(models.Model):
-    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="talk_speakers")
-    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="talk_links")
-    position = models.PositiveSmallIntegerField(default=0)
+    talk = models.ForeignKey(
+        Talk, verbose_name=_("talk"), on_delete=models.CASCADE, related_name="talk_speakers"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="talk_links"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = TalkSpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
-        verbose_name = "speaker of the talk"
-        verbose_name_plural = "speakers of the talk"
+        verbose_name = _("speaker of the talk")
+        verbose_name_plural = _("speakers of the talk")
         constraints = [
             models.UniqueConstraint(fields=["talk", "speaker"], name="talkspeaker_unique")
         ]
@@ -671,24 +745,31 @@ class RegistrationQuerySet(models.QuerySet):
 
 class Registration(models.Model):
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", "Confirmed"
-        WAITLISTED = "waitlisted", "On the waitlist"
-        CANCELLED = "cancelled", "Cancelled"
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
     )
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
-    created_at = models.DateTimeField("registered at", default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name = "registration"
-        verbose_name_plural = "registrations"
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
         constraints = [
             models.UniqueConstraint(fields=["user", "event"], name="registration_unique_user_event")
         ]
@@ -706,18 +787,93 @@ class JoinClick(models.Model):
     """Someone with access followed a room's join link (for the organisers)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_clicks"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="join_clicks",
     )
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="join_clicks")
-    clicked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), on_delete=models.CASCADE, related_name="join_clicks"
+    )
+    clicked_at = models.DateTimeField(_("clicked at"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-clicked_at"]
-        verbose_name = "join click"
-        verbose_name_plural = "join clicks"
+        verbose_name = _("join click")
+        verbose_name_plural = _("join clicks")
 
     def __str__(self):
         return f"{self.user} → {self.room} at {self.clicked_at:%Y-%m-%d %H:%M} UTC"
+
+
+# ---------------------------------------------------------------------------
+# Teams: who runs which event in the admin (the rule itself is schedule/teams.py)
+
+
+class EventTeamMember(models.Model):
+    """A person on an event's team. Owners manage the team; organisers run the rest."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("owner")
+        ORGANISER = "organiser", _("organiser")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="team_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_memberships"
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=Role.choices,
+        default=Role.ORGANISER,
+        help_text=_(
+            "Owners manage the team and read the event's log; organisers manage talks, "
+            "rooms, speakers and registrations."
+        ),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["event", "role", "pk"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="team_member_unique_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.event})"
+
+
+class EventAuditLog(models.Model):
+    """A change to an event's private or team settings, kept for its owners."""
+
+    class Action(models.TextChoices):
+        JOIN_LINK = "join_link", _("join link changed")
+        CAPACITY = "capacity", _("capacity changed")
+        TEAM = "team", _("team changed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="audit_log")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    action = models.CharField(_("what"), max_length=20, choices=Action.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("event log entry")
+        verbose_name_plural = _("event log")
+        indexes = [models.Index(fields=["event", "-at"], name="audit_log_event_at")]
+
+    def __str__(self):
+        return f"{self.event}: {self.get_action_display()} ({self.at:%Y-%m-%d %H:%M} UTC)"
 
 
 # ---------------------------------------------------------------------------

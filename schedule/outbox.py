@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from huey.contrib.djhuey import db_task
 
 from . import outbox_mails
+from .emails import mail_language
 from .models import Message
 
 logger = logging.getLogger(__name__)
@@ -211,8 +212,7 @@ def build(message: Message, now) -> mail.EmailMessage:
     if message.kind == Kind.ACCOUNT:
         email = outbox_mails.stored_mail(message)
     else:
-        language = getattr(message.user, "language", "") or settings.LANGUAGE_CODE
-        with translation.override(language):
+        with translation.override(mail_language(message.user)):
             email = outbox_mails.BUILDERS[message.kind](message, now)
     email.extra_headers["Message-ID"] = message_id(message)
     return email

@@ -118,8 +118,17 @@ class Programme:
     listed, under keys of their own.
     """
 
-    def __init__(self, event, zones: ZoneView, now: dt.datetime, *, preview: bool = False):
+    def __init__(
+        self,
+        event,
+        zones: ZoneView,
+        now: dt.datetime,
+        *,
+        preview: bool = False,
+        talk_language: str = "",
+    ):
         self.event, self.zones, self.now, self.preview = event, zones, now, preview
+        self.talk_language = talk_language  # "" for all; else only talks given in it
         self.moment = marker_moment(event, now)
 
     @property
@@ -132,6 +141,7 @@ class Programme:
             self.zones.cache_key,
             translation.get_language(),
             "preview" if self.preview else "public",
+            self.talk_language or "all",
         ]
         return ":".join(str(part) for part in parts)
 
@@ -143,6 +153,8 @@ class Programme:
     @cached_property
     def talks(self) -> list[Talk]:
         talks = self.event.talks.public() if not self.preview else self.event.talks.all()
+        if self.talk_language:
+            talks = talks.filter(language=self.talk_language)
         talks = list(talks.for_schedule())
         for talk in talks:
             talk.event = self.event  # the object the view holds: no query for it

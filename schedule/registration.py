@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import outbox
 from .models import Event, Message, Registration
@@ -61,7 +62,7 @@ def register(user, event: Event, *, now=None) -> RegistrationResult:
     """
     now = now or timezone.now()
     if not user.email_verified:
-        raise VerificationRequired("Verify your e-mail address to register.")
+        raise VerificationRequired(_("Verify your e-mail address to register."))
     with transaction.atomic():
         event = _locked_event(event)
         registration = Registration.objects.filter(user=user, event=event).first()
@@ -100,7 +101,7 @@ def cancel(user, event: Event, *, now=None) -> RegistrationResult | None:
         if registration is None or registration.status == Status.CANCELLED:
             return None
         if event.is_past(now):
-            raise RegistrationClosed("This event has ended; there is nothing to cancel.")
+            raise RegistrationClosed(_("This event has ended; there is nothing to cancel."))
         was_confirmed = registration.status == Status.CONFIRMED
         registration.status = Status.CANCELLED
         registration.save(update_fields=["status", "updated_at"])

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytz
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import formats
 
@@ -29,7 +31,7 @@ def is_valid_timezone(name) -> bool:
 def validate_timezone(name):
     if not is_valid_timezone(name):
         raise ValidationError(
-            "“%(name)s” is not a known time zone. Use a name such as Europe/Moscow.",
+            _("“%(name)s” is not a known time zone. Use a name such as Europe/Moscow."),
             code="invalid_timezone",
             params={"name": name},
         )
@@ -59,6 +61,47 @@ def city_name(zone_name: str) -> str:
     return zone_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
+# The cities of common zones in the active language ("Нью-Йорк"); others keep the
+# catalogue's English name.
+CITY_NAMES = {
+    "Europe/Moscow": _("Moscow"),
+    "Europe/Kaliningrad": _("Kaliningrad"),
+    "Europe/Samara": _("Samara"),
+    "Asia/Yekaterinburg": _("Yekaterinburg"),
+    "Asia/Novosibirsk": _("Novosibirsk"),
+    "Asia/Vladivostok": _("Vladivostok"),
+    "Europe/Minsk": _("Minsk"),
+    "Europe/Kyiv": _("Kyiv"),
+    "Asia/Almaty": _("Almaty"),
+    "Asia/Tbilisi": _("Tbilisi"),
+    "Asia/Yerevan": _("Yerevan"),
+    "Europe/Istanbul": _("Istanbul"),
+    "Europe/London": _("London"),
+    "Europe/Berlin": _("Berlin"),
+    "Europe/Paris": _("Paris"),
+    "Europe/Amsterdam": _("Amsterdam"),
+    "Europe/Belgrade": _("Belgrade"),
+    "Asia/Dubai": _("Dubai"),
+    "Asia/Kolkata": _("Kolkata"),
+    "Asia/Shanghai": _("Shanghai"),
+    "Asia/Singapore": _("Singapore"),
+    "Asia/Tokyo": _("Tokyo"),
+    "Australia/Sydney": _("Sydney"),
+    "Pacific/Auckland": _("Auckland"),
+    "America/New_York": _("New York"),
+    "America/Chicago": _("Chicago"),
+    "America/Denver": _("Denver"),
+    "America/Los_Angeles": _("Los Angeles"),
+    "America/Sao_Paulo": _("São Paulo"),
+}
+
+
+def city_label(zone_name: str) -> str:
+    """The city of a zone as the reader's language names it: "New York", "Нью-Йорк"."""
+    name = CITY_NAMES.get(zone_name)
+    return str(name) if name is not None else city_name(zone_name)
+
+
 def viewer_timezone_name(request) -> str | None:
     """The viewer's zone: the signed-in user's profile, else the ``tz`` cookie.
 
@@ -81,7 +124,7 @@ def timezone_form_field(*, required=True, **kwargs):
 
     choices = timezone_choices()
     if not required:
-        choices = [("", "— not set —"), *choices]
+        choices = [("", _("— not set —")), *choices]
     return forms.ChoiceField(choices=choices, required=required, **kwargs)
 
 
@@ -102,9 +145,11 @@ class TimeLabel:
     local: dt.datetime | None = None
 
 
-def _zone_suffix(zone_name: str) -> str:
-    """ "in New York" for an area/city zone, "UTC" for a bare one."""
-    return f"in {city_name(zone_name)}" if "/" in zone_name else zone_name
+def _in_zone(text: str, zone_name: str) -> str:
+    """ "09:00 in New York" ("09:00, Нью-Йорк"), or "13:00 UTC" for a zone without a city."""
+    if "/" not in zone_name:
+        return f"{text} {zone_name}"
+    return gettext("%(time)s in %(city)s") % {"time": text, "city": city_label(zone_name)}
 
 
 @dataclass(frozen=True)
@@ -162,7 +207,7 @@ class ZoneView:
             text += f"–{end_there:%H:%M}"
             if end_there.date() != there.date():
                 text += f" {formats.weekday(end_there)}"
-        return f"{text} {_zone_suffix(name)}"
+        return _in_zone(text, name)
 
     def label(self, value: dt.datetime) -> TimeLabel:
         """ "16:00 MSK", other "09:00 in New York"."""

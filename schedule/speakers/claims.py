@@ -20,9 +20,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
+from ..emails import mail_language
 from ..models import Speaker
 from ..seo import absolute_url
 
@@ -77,36 +79,42 @@ def claim_speaker(user, speaker_id, *, invite_nonce: str | None = None) -> Speak
     nonce, which the claim then spends (single use).
     """
     if not getattr(user, "is_authenticated", False):
-        raise ClaimRefused("Sign in to claim a speaker profile.")
+        raise ClaimRefused(_("Sign in to claim a speaker profile."))
     with transaction.atomic():
         # The row lock makes two simultaneous claims of one profile take turns.
         speaker = Speaker.objects.select_for_update().filter(pk=speaker_id).first()
         if speaker is None:
-            raise ClaimRefused("This speaker profile does not exist any more.")
+            raise ClaimRefused(_("This speaker profile does not exist any more."))
         if speaker.user_id == user.pk:
-            raise ClaimRefused("This profile is already yours.")
+            raise ClaimRefused(_("This profile is already yours."))
         if speaker.user_id is not None:
             raise ClaimRefused(
-                "This profile is already managed by another account. "
-                "If that is wrong, please write to the organisers."
+                _(
+                    "This profile is already managed by another account. "
+                    "If that is wrong, please write to the organisers."
+                )
             )
         if Speaker.objects.filter(user=user).exists():
-            raise ClaimRefused("Your account already manages a speaker profile.")
+            raise ClaimRefused(_("Your account already manages a speaker profile."))
         emails = verified_emails(user)
         if not emails:
-            raise ClaimRefused("Verify your e-mail address first, then claim your profile.")
+            raise ClaimRefused(_("Verify your e-mail address first, then claim your profile."))
         if invite_nonce is None:
             if not speaker.email or speaker.email.strip().lower() not in emails:
                 raise ClaimRefused(
-                    "None of your verified e-mail addresses matches this profile. "
-                    "Ask the organisers for an invite link."
+                    _(
+                        "None of your verified e-mail addresses matches this profile. "
+                        "Ask the organisers for an invite link."
+                    )
                 )
         elif not speaker.invite_nonce or not constant_time_compare(
             speaker.invite_nonce, invite_nonce
         ):
             raise ClaimRefused(
-                "This invite link has been used already or replaced by a newer one. "
-                "Ask the organisers for a new link."
+                _(
+                    "This invite link has been used already or replaced by a newer one. "
+                    "Ask the organisers for a new link."
+                )
             )
         speaker.user = user
         speaker.claimed_at = timezone.now()
@@ -147,24 +155,26 @@ def read_invite_token(token: str) -> tuple[Speaker, str]:
         )
     except signing.SignatureExpired as error:
         raise InviteInvalid(
-            "This invite link has expired. Ask the organisers to send you a new one."
+            _("This invite link has expired. Ask the organisers to send you a new one.")
         ) from error
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise InviteInvalid(
-            "This invite link is not valid. Please copy the whole link from the e-mail."
+            _("This invite link is not valid. Please copy the whole link from the e-mail.")
         ) from error
     if not isinstance(payload, dict) or not isinstance(payload.get("nonce"), str):
-        raise InviteInvalid("This invite link is not valid.")
+        raise InviteInvalid(_("This invite link is not valid."))
     speaker = Speaker.objects.filter(pk=payload.get("speaker")).first()
     if speaker is None:
-        raise InviteInvalid("The speaker profile of this invite does not exist any more.")
+        raise InviteInvalid(_("The speaker profile of this invite does not exist any more."))
     nonce = payload["nonce"]
     if speaker.user_id is not None:
-        raise InviteInvalid("This profile has been claimed already.")
+        raise InviteInvalid(_("This profile has been claimed already."))
     if not speaker.invite_nonce or not constant_time_compare(speaker.invite_nonce, nonce):
         raise InviteInvalid(
-            "This invite link has been used already or replaced by a newer one. "
-            "Ask the organisers for a new link."
+            _(
+                "This invite link has been used already or replaced by a newer one. "
+                "Ask the organisers for a new link."
+            )
         )
     return speaker, nonce
 
@@ -177,6 +187,8 @@ def send_invite(speaker: Speaker, request=None) -> str:
     """E-mail a fresh one-time invite link to the speaker's private address; return the URL.
 
     The link is on the host the organiser's ``request`` came to, else on ``SITE_URL``.
+    The mail is in the language of the speaker's latest talk (an unclaimed profile
+    has no account to say which), else the organiser's.
     """
     if not speaker.email:
         raise ValueError(f"{speaker} has no private e-mail address.")
@@ -187,11 +199,9 @@ def send_invite(speaker: Speaker, request=None) -> str:
         "days": INVITE_MAX_AGE.days,
         "SITE_URL": absolute_url("", request),
     }
-    subject = render_to_string("schedule/email/speaker_invite_subject.txt", context)
-    send_mail(
-        " ".join(subject.split()),
-        render_to_string("schedule/email/speaker_invite_message.txt", context),
-        None,
-        [speaker.email],
-    )
+    talk_language = speaker.talks.order_by("-start").values_list("language", flat=True).first()
+    with translation.override(mail_language(speaker.user, talk_language)):
+        subject = render_to_string("schedule/email/speaker_invite_subject.txt", context)
+        body = render_to_string("schedule/email/speaker_invite_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [speaker.email])
     return url

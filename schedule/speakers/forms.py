@@ -1,6 +1,7 @@
 """Forms for speaker profiles: the speaker's own page and the admin share the photo handling."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..images import (
     PhotoRejected,
@@ -50,12 +51,14 @@ class SpeakerPhotoForm(forms.Form):
     """
 
     new_photo = PhotoField(
-        label="Upload a photo",
+        label=_("Upload a photo"),
         required=False,
-        help_text="JPEG, PNG or WebP, up to 10 MB. It is cropped to a square; "
-        "location and camera data are removed.",
+        help_text=_(
+            "JPEG, PNG or WebP, up to 10 MB. It is cropped to a square; "
+            "location and camera data are removed."
+        ),
     )
-    remove_photo = forms.BooleanField(label="Remove the current photo", required=False)
+    remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -86,8 +89,10 @@ class SpeakerProfileForm(SpeakerPhotoForm, forms.ModelForm):
         field_classes = dict.fromkeys(Speaker.LINK_FIELDS, WebURLField)
         widgets = {"bio": forms.Textarea(attrs={"rows": 10})}
         help_texts = {
-            "bio": "Markdown: *emphasis*, **bold**, [links](https://example.org) and lists. "
-            "HTML is shown as text.",
+            "bio": _(
+                "Markdown: *emphasis*, **bold**, [links](https://example.org) and lists. "
+                "HTML is shown as text."
+            ),
         }
 
     field_order = ["name", "headline", "bio", "new_photo", "remove_photo", *Speaker.LINK_FIELDS]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,7 +33,7 @@ def speaker_profile(request):
     speaker = speaker_of(request.user)
     if speaker is None:
         if request.method == "POST":
-            raise PermissionDenied("You do not manage a speaker profile.")
+            raise PermissionDenied(_("You do not manage a speaker profile."))
         return _claim_page(request)
 
     public_name = speaker.name  # the form may change the instance before it validates
@@ -44,7 +45,7 @@ def speaker_profile(request):
             preview = render_markdown(request.POST.get("bio", ""))
         elif form.is_valid():
             form.save(updated_by=request.user)
-            messages.success(request, "Your speaker profile is saved and shown on the site.")
+            messages.success(request, _("Your speaker profile is saved and shown on the site."))
             return redirect("speaker:speaker-profile")
     else:
         form = SpeakerProfileForm(instance=speaker)
@@ -83,12 +84,14 @@ def speaker_claim(request):
     try:
         speaker_id = int(request.POST.get("speaker", ""))
     except ValueError:
-        return _claim_page(request, "Choose the profile to claim.", status=400)
+        return _claim_page(request, _("Choose the profile to claim."), status=400)
     try:
         speaker = claim_speaker(request.user, speaker_id)
     except ClaimRefused as refusal:
         return _claim_page(request, str(refusal), status=403)
-    messages.success(request, f"You now manage the speaker profile “{speaker.name}”.")
+    messages.success(
+        request, _("You now manage the speaker profile “%(name)s”.") % {"name": speaker.name}
+    )
     return redirect("speaker:speaker-profile")
 
 
@@ -107,10 +110,13 @@ def speaker_invite(request, token):
         except ClaimRefused as refusal:
             error = str(refusal)
         else:
-            messages.success(request, f"You now manage the speaker profile “{speaker.name}”.")
+            messages.success(
+                request,
+                _("You now manage the speaker profile “%(name)s”.") % {"name": speaker.name},
+            )
             return redirect("speaker:speaker-profile")
     elif speaker_of(request.user) is not None:
-        error = "Your account already manages a speaker profile."
+        error = _("Your account already manages a speaker profile.")
     return render(
         request,
         "schedule/speakers/invite.html",

@@ -3,8 +3,10 @@
 import datetime as dt
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
-from schedule import formats
+from schedule import formats, talk_languages
 from schedule.timezones import get_zone
 
 register = template.Library()
@@ -23,7 +25,7 @@ def event_hours(event):
     """ "16:00–19:00 MSK" for a one-day event, "from 10:00 MSK" otherwise."""
     if event.local_start.date() == event.local_end.date():
         return formats.clock_range(event.start, event.end, event.tzinfo)
-    return f"from {formats.clock(event.start, event.tzinfo)}"
+    return gettext("from %(time)s") % {"time": formats.clock(event.start, event.tzinfo)}
 
 
 @register.filter
@@ -58,3 +60,15 @@ def avatar_tone(speaker):
 def duration(minutes):
     """A number of minutes in words: '30 minutes', '2 hours', '8 days'."""
     return formats.duration(int(minutes))
+
+
+@register.filter
+def spoken_in(code):
+    """{{ talk.language|spoken_in }}: "in Russian" ("на русском")."""
+    return talk_languages.spoken_in(code)
+
+
+@register.filter
+def lang_attribute(code):
+    """{{ talk.language|lang_attribute }}: ' lang="ru"' for a language pages know, else ""."""
+    return format_html(' lang="{}"', code) if talk_languages.known(code) else ""

@@ -17,9 +17,10 @@ from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from .. import formats, seo
+from .. import formats, seo, talk_languages
 from ..access import access_context, private_response
 from ..models import Event, Speaker, TalkSpeaker, can_preview
 from ..programme import Programme
@@ -27,7 +28,7 @@ from ..timezones import (
     EVENT_MODE,
     VIEWER_MODE,
     ZoneView,
-    city_name,
+    city_label,
     is_valid_timezone,
     viewer_timezone_name,
     zone_view_for,
@@ -40,19 +41,25 @@ def anonymous_page_key(request) -> str | None:
     """The cache key of this page for a visitor without a session, else None.
 
     Made of what the page can differ by, each value checked: the path, the zone
-    choice (``?tz=``) and the zone cookie, the language. Any other query string
-    skips the cache, so made-up URLs cannot fill it.
+    choice (``?tz=``) and the zone cookie, the language, the talk language filter
+    (``?language=``). Any other query string skips the cache, so made-up URLs
+    cannot fill it.
     """
     cookies = request.COOKIES
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
-    if set(request.GET) - {"tz", settings.LANGUAGE_QUERY_PARAMETER}:
+    if set(request.GET) - {
+        "tz",
+        settings.LANGUAGE_QUERY_PARAMETER,
+        talk_languages.FILTER_PARAMETER,
+    }:
         return None
     choice = request.GET.get("tz", "")
     if choice not in (EVENT_MODE, VIEWER_MODE) and not is_valid_timezone(choice):
         choice = ""
     zone = viewer_timezone_name(request) or ""
-    return f"page:{request.path}:{choice}:{zone}:{translation.get_language()}"
+    talks_in = talk_languages.chosen(request)
+    return f"page:{request.path}:{choice}:{zone}:{translation.get_language()}:{talks_in}"
 
 
 def cached_for_anonymous(view):
@@ -106,12 +113,12 @@ def zone_switch(zones: ZoneView) -> list[dict]:
     return [
         {
             "param": EVENT_MODE,
-            "label": f"{city_name(zones.event_zone_name)} (event)",
+            "label": _("%(city)s (event)") % {"city": city_label(zones.event_zone_name)},
             "current": zones.mode == EVENT_MODE,
         },
         {
             "param": VIEWER_MODE,
-            "label": f"{city_name(zones.viewer_zone_name)} (yours)",
+            "label": _("%(city)s (yours)") % {"city": city_label(zones.viewer_zone_name)},
             "current": zones.mode == VIEWER_MODE,
         },
     ]
@@ -126,6 +133,7 @@ class EventPageView(DetailView):
 
     model = Event
     join_panel = False
+    talk_filter = False  # the schedule can be filtered by talk language (?language=ru)
 
     def get_queryset(self):
         return Event.objects.visible_to(self.request.user)
@@ -135,15 +143,23 @@ class EventPageView(DetailView):
         event, request, now = self.object, self.request, timezone.now()
         zones = zone_view_for(request, event.timezone)
         one_day = event.local_start.date() == event.local_end.date()
+        talk_language = talk_languages.chosen(request) if self.talk_filter else ""
         context.update(
             zones=zones,
             zone_switch=zone_switch(zones),
-            programme=Programme(event, zones, now, preview=can_preview(request.user)),
+            programme=Programme(
+                event,
+                zones,
+                now,
+                preview=can_preview(request.user),
+                talk_language=talk_language,
+            ),
+            talk_language=talk_language,
             event_days=zones.day_span(event.start, event.end),
             event_when=(
                 zones.range_label(event.start, event.end) if one_day else zones.label(event.start)
             ),
-            event_when_prefix="" if one_day else "from ",
+            event_when_prefix="" if one_day else _("from") + " ",
             is_past=event.is_past(now),
             is_happening=event.start <= now <= event.end,
             preview=not event.is_published,
@@ -172,11 +188,16 @@ class EventDetailView(EventPageView):
 
 class EventScheduleView(EventPageView):
     template_name = "schedule/event_schedule.html"
+    talk_filter = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-        context["description"] = f"Schedule of {event.name}, {event.timezone_label}."
+        context["talk_language_choices"] = talk_languages.choices(context["talk_language"])
+        context["description"] = _("Schedule of %(event)s, %(zone)s.") % {
+            "event": event.name,
+            "zone": event.timezone_label,
+        }
         return context
 
 
@@ -190,12 +211,13 @@ class TalkDetailView(EventPageView):
         talks = event.talks.all() if programme.preview else event.talks.public()
         talk = talks.select_related("room").filter(slug=self.kwargs["talk"]).first()
         if talk is None:
-            raise Http404("No such talk.")
+            raise Http404(_("No such talk."))
         talk.event = event
         context.update(
             talk=talk,
             preview=context["preview"] or talk.state == talk.State.DRAFT,
-            description=seo.description_text(talk.abstract_html) or f"A talk at {event.name}.",
+            description=seo.description_text(talk.abstract_html)
+            or _("A talk at %(event)s.") % {"event": event.name},
             # Called by the template inside its fragments only: a cached page asks nothing more.
             talk_entry=lambda: programme.entry(talk),
             jsonld=lambda: seo.jsonld_script(seo.talk_data(talk, event, request)),
@@ -219,7 +241,7 @@ class SpeakerDetailView(DetailView):
             .order_by("-talk__start")
         )
         if not speaker.is_visible_to(self.request.user, has_public_talks=bool(self.links)):
-            raise Http404("No such speaker.")
+            raise Http404(_("No such speaker."))
         return speaker
 
     def get_context_data(self, **kwargs):

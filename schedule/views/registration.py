@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import access_context, has_verified_email, private_response, room_access
@@ -34,9 +35,14 @@ def event_register(request, slug):
             messages.error(request, str(error))
             return redirect_to_next(request, event_url)
         if result is None:
-            messages.info(request, f"You had no registration for {event.name} to cancel.")
+            messages.info(
+                request,
+                _("You had no registration for %(event)s to cancel.") % {"event": event.name},
+            )
         else:
-            messages.success(request, f"Your registration for {event.name} is cancelled.")
+            messages.success(
+                request, _("Your registration for %(event)s is cancelled.") % {"event": event.name}
+            )
         return redirect_to_next(request, event_url)
     try:
         result = register(request.user, event)
@@ -45,17 +51,23 @@ def event_register(request, slug):
         return redirect_to_next(request, event_url)
     registration = result.registration
     if not result.changed:
-        messages.info(request, f"You are already registered for {event.name}.")
+        messages.info(
+            request, _("You are already registered for %(event)s.") % {"event": event.name}
+        )
     elif registration.status == Registration.Status.CONFIRMED:
         messages.success(
             request,
-            f"You are registered for {event.name}. We sent a confirmation to {request.user.email}.",
+            _("You are registered for %(event)s. We sent a confirmation to %(email)s.")
+            % {"event": event.name, "email": request.user.email},
         )
     else:
         messages.warning(
             request,
-            f"{event.name} is full: you are on the waitlist. If a place frees up "
-            "you get it automatically and we e-mail you.",
+            _(
+                "%(event)s is full: you are on the waitlist. If a place frees up "
+                "you get it automatically and we e-mail you."
+            )
+            % {"event": event.name},
         )
     return redirect_to_next(request, event_url)
 

@@ -2,11 +2,17 @@
 
 import os
 import re
+import time
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
+
+from tests.mfa import enrol_totp, totp_code
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -64,6 +70,39 @@ def log_in_with_form(page, email, password, path="/accounts/login/"):
     page.wait_for_load_state()
 
 
+def enrol_staff(user):
+    """Give a staff account an authenticator app (the back office requires one);
+    returns its secret for ``enter_totp_code``."""
+    secret, _codes = enrol_totp(user)
+    return secret
+
+
+def enter_totp_code(page, secret, *, periods_ahead=0):
+    """On allauth's two-factor step, type the code the authenticator shows now.
+
+    A code works once; a second sign-in within the same 30 seconds uses the next
+    period's code (``periods_ahead=1``), which allauth's tolerance accepts.
+    """
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    page.fill("input[name=code]", totp_code(secret, time.time() + 30 * periods_ahead))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
 def image_loads(locator) -> bool:
     """Whether the image's file arrives and decodes (waits for it, unlike ``complete``)."""
     return locator.evaluate("img => img.decode().then(() => img.naturalWidth > 0, () => false)")
+
+
+def organisers_group():
+    """The "Organisers" group with its permissions, as the migrations make it.
+
+    A transactional test that runs before the browser tests may have flushed the
+    migrations' rows; the same migration functions put the group back.
+    """
+    for name, function in [
+        ("0002_organisers_group", "create_group"),
+        ("0006_event_teams_and_audit_log", "grant_team_permissions"),
+    ]:
+        getattr(import_module(f"schedule.migrations.{name}"), function)(apps, None)
+    return Group.objects.get(name="Organisers")

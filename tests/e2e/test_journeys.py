@@ -9,7 +9,16 @@ from playwright.sync_api import expect
 
 from schedule.models import Talk
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import image_loads, last_email, links_in, log_in_with_form, shot, sign_in
+from tests.e2e.helpers import (
+    enrol_staff,
+    enter_totp_code,
+    image_loads,
+    last_email,
+    links_in,
+    log_in_with_form,
+    shot,
+    sign_in,
+)
 
 EVENT_PATH = "/events/ml-art-datafest-2020/"
 SCHEDULE_PATH = "/events/ml-art-datafest-2020/schedule/"
@@ -37,9 +46,13 @@ def test_organiser_adds_talk_in_admin_and_it_appears_on_schedule(page, e2e_demo_
     from tests.factories import make_user
 
     _evening_event(e2e_demo_event)
-    make_user("boss@example.com", password="pw-superuser-123", is_staff=True, is_superuser=True)
+    boss = make_user(
+        "boss@example.com", password="pw-superuser-123", is_staff=True, is_superuser=True
+    )
+    secret = enrol_staff(boss)
 
     log_in_with_form(page, "boss@example.com", "pw-superuser-123", path="/admin/")
+    enter_totp_code(page, secret)
     expect(page.locator("#site-name")).to_contain_text("Eventsite back office")
     shot(page, "admin-index")
 
@@ -86,9 +99,13 @@ def test_admin_now_shortcut_fills_the_events_clock(new_page, e2e_demo_event, for
 
     from tests.factories import make_user
 
-    make_user("boss@example.com", password="pw-superuser-123", is_staff=True, is_superuser=True)
+    boss = make_user(
+        "boss@example.com", password="pw-superuser-123", is_staff=True, is_superuser=True
+    )
+    secret = enrol_staff(boss)
     page = new_page(timezone_id="America/New_York")
     log_in_with_form(page, "boss@example.com", "pw-superuser-123", path="/admin/")
+    enter_totp_code(page, secret)
     if form == "talk":
         page.goto(f"/admin/schedule/talk/{e2e_demo_event.talks.first().pk}/change/")
     else:

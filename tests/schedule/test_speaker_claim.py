@@ -10,6 +10,7 @@ from django.urls import reverse
 from schedule.models import Speaker
 from schedule.speakers.claims import INVITE_MAX_AGE, INVITE_SALT, make_invite_token
 from tests.factories import make_speaker, make_user
+from tests.mfa import enrol_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -300,6 +301,7 @@ def test_admin_does_not_invite_claimed_or_address_less_speakers(admin_client, ad
 
 def test_invite_button_needs_change_permission(client, ada):
     viewer = make_user(is_staff=True)
+    enrol_totp(viewer)
     client.force_login(viewer)
     response = client.post(reverse("admin:schedule_speaker_send_invite", args=[ada.pk]))
     assert response.status_code == 403

@@ -10,6 +10,7 @@ from allauth.core.internal import ratelimit
 from django.urls import reverse
 
 from tests.factories import PASSWORD, make_user
+from tests.mfa import enrol_totp, totp_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -31,7 +32,16 @@ def login_page_offered_by_the_admin(client):
 
 @pytest.fixture
 def staff(db):
-    return make_user("organiser@example.com", is_staff=True, is_superuser=True)
+    person = make_user("organiser@example.com", is_staff=True, is_superuser=True)
+    person.totp_secret, _codes = enrol_totp(person)
+    return person
+
+
+def pass_second_step(client, staff, response):
+    """After the right password, allauth asks for the authenticator's code."""
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    return client.post(reverse("mfa_authenticate"), {"code": totp_code(staff.totp_secret)})
 
 
 def post_login(client, url, password):
@@ -70,6 +80,7 @@ def test_wrong_staff_passwords_lock_the_admin_login_like_the_sites(client, staff
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ratelimit, "time", monkeypatched)
         response = post_login(client, url, PASSWORD)
+    response = pass_second_step(client, staff, response)
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert signed_in(client)
@@ -111,7 +122,7 @@ def test_admin_login_redirects_to_the_sites_login_with_a_safe_next(client, query
 
 def test_staff_signed_in_through_the_sites_login_reach_the_back_office(client, staff):
     url, _ = login_page_offered_by_the_admin(client)
-    response = post_login(client, url, PASSWORD)
+    response = pass_second_step(client, staff, post_login(client, url, PASSWORD))
     assert response["Location"] == "/admin/"
     assert "Run your events" in client.get("/admin/").content.decode()
     # A signed-in member of staff who opens the login URL goes straight in.

@@ -8,6 +8,7 @@ from django.urls import reverse
 from schedule.markup import MAX_LENGTH
 from schedule.models import Speaker
 from tests.factories import make_event, make_speaker, make_talk, make_user
+from tests.mfa import enrol_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,7 @@ def test_bracket_bio_saved_from_the_shell_shows_as_text_on_its_page(client):
 
 def test_abstract_past_the_bounds_is_refused_in_the_admin(client):
     boss = make_user("boss@example.com", is_staff=True, is_superuser=True)
+    enrol_totp(boss)
     client.force_login(boss)
     event = make_event()
     talk = make_talk(event)

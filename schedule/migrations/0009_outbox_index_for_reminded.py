@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0006_outbox_and_reminders'),
+        ('schedule', '0008_outbox_and_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

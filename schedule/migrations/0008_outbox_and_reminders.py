@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0005_event_version_and_stored_html'),
+        ('schedule', '0007_event_teams_and_audit_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
