@@ -116,6 +116,21 @@ class EventAdminForm(LocalTimesForm):
     def zone_from_cleaned_data(self, cleaned):
         return get_zone(cleaned.get("timezone"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty (or absent from the form): the lead time it had, else the default.
+        for name in ("first_reminder_minutes", "second_reminder_minutes"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("first_reminder_minutes", "second_reminder_minutes"):
+            if name in self.fields and cleaned.get(name) is None and name not in self.errors:
+                value = getattr(self.instance, name)
+                cleaned[name] = Event._meta.get_field(name).default if value is None else value
+        return cleaned
+
 
 class TalkAdminForm(LocalTimesForm):
     local_time_fields = ("start", "end")

@@ -905,6 +905,7 @@ class Message(models.Model):
         TALK_CANCELLED = "talk_cancelled", _("Talk cancelled")
         ANNOUNCEMENT = "announcement", _("Announcement")
         ACCOUNT = "account", _("Account (sign-up, password)")
+        NOTICE = "notice", _("Notice (speaker invite, team)")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -209,7 +209,7 @@ def message_id(message: Message) -> str:
 
 def build(message: Message, now) -> mail.EmailMessage:
     """The mail for ``message`` as of ``now``; raises ``outbox_mails.NotApplicable``."""
-    if message.kind == Kind.ACCOUNT:
+    if message.kind in (Kind.ACCOUNT, Kind.NOTICE):  # rendered when written
         email = outbox_mails.stored_mail(message)
     else:
         with translation.override(mail_language(message.user)):

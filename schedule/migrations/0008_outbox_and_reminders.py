@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=255, unique=True, verbose_name='key')),
-                ('kind', models.CharField(choices=[('confirmed', 'Registration confirmed'), ('waitlisted', 'On the waitlist'), ('promoted', 'Moved up from the waitlist'), ('reminder', 'Reminder'), ('time_changed', 'Time changed'), ('talk_cancelled', 'Talk cancelled'), ('announcement', 'Announcement'), ('account', 'Account (sign-up, password)')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('confirmed', 'Registration confirmed'), ('waitlisted', 'On the waitlist'), ('promoted', 'Moved up from the waitlist'), ('reminder', 'Reminder'), ('time_changed', 'Time changed'), ('talk_cancelled', 'Talk cancelled'), ('announcement', 'Announcement'), ('account', 'Account (sign-up, password)'), ('notice', 'Notice (speaker invite, team)')], max_length=20, verbose_name='kind')),
                 ('state', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('dropped', 'Not sent: no longer applies')], default='pending', max_length=10, verbose_name='state')),
                 ('to', models.EmailField(help_text='The address when the mail was written.', max_length=254, verbose_name='to')),
                 ('version', models.CharField(blank=True, max_length=64, verbose_name='version')),
