@@ -104,3 +104,20 @@ def test_announce_refuses_an_empty_text(admin_client):
     assert "This field is required." in response.content.decode()
     assert not Message.objects.exists()
     assert mail.outbox == []
+
+
+def test_the_outbox_list_takes_the_same_queries_for_1_and_20_rows(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count):
+        Message.objects.all().delete()
+        event = make_event()
+        for n in range(count):
+            row(event, f"q{count}-{n}@example.com")
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(reverse(CHANGELIST))
+        assert response.content.decode().count("@example.com") >= count
+        return len(captured)
+
+    assert queries(1) == queries(20)
