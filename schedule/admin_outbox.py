@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import outbox, outbox_mails
-from .models import Event, Message
+from . import outbox, outbox_mails, teams
+from .admin_teams import EventScopedAdmin
+from .models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(EventScopedAdmin):
     list_display = ["created_at", "kind", "to", "event", "state", "attempts", "send_after"]
     list_filter = ["state", "kind", "event"]
     list_select_related = ["event"]
@@ -53,6 +54,16 @@ class MessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.kind != Message.Kind.ANNOUNCEMENT:
+            # Account mails hold sign-in and password-reset links: never shown.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "payload"]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
     def has_change_permission(self, request, obj=None):
         # A row is read-only (its page is a view); "change" on the list is for "retry".
         return obj is None and super().has_change_permission(request)
@@ -82,7 +93,8 @@ class MessageAdmin(admin.ModelAdmin):
         ]
 
     def announce_view(self, request, event_id):
-        event = get_object_or_404(Event, pk=event_id)
+        # Only an event of the organiser's team (the rule of schedule/teams.py).
+        event = get_object_or_404(teams.events_for(request.user), pk=event_id)
         if not request.user.has_perm("schedule.change_event"):
             raise PermissionDenied
         form = AnnouncementForm(request.POST or None)

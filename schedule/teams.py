@@ -18,6 +18,7 @@ from .models import (
     EventAuditLog,
     EventTeamMember,
     JoinClick,
+    Message,
     Registration,
     Room,
     Speaker,
@@ -36,6 +37,9 @@ EVENT_PATHS = {
     Registration: "event",
     JoinClick: "room__event",
     EventTeamMember: "event",
+    # Outbox rows of the team's events; mails about no event (sign-up, password) are
+    # for superusers only.
+    Message: "event",
 }
 
 

@@ -121,3 +121,21 @@ def test_the_outbox_list_takes_the_same_queries_for_1_and_20_rows(admin_client):
         return len(captured)
 
     assert queries(1) == queries(20)
+
+
+def test_an_organiser_sees_and_announces_only_for_their_own_events(
+    organiser, staff_client_for, rows
+):
+    from schedule.models import EventTeamMember
+
+    mine = rows["reminder"].event
+    EventTeamMember.objects.create(event=mine, user=organiser, role=EventTeamMember.Role.OWNER)
+    client = staff_client_for(organiser)
+    assert listed(client) == {"reminder@"}
+    other = rows["sent"].event
+    url = reverse("admin:schedule_message_announce", args=[other.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"subject": "Hi", "body": "Spam", "send": "1"}).status_code == 404
+    assert not Message.objects.filter(kind="announcement").exists()
+    own = reverse("admin:schedule_message_announce", args=[mine.pk])
+    assert "It goes to" in client.get(own).content.decode()
