@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from schedule.demo import load_demo
-from schedule.models import Speaker
+from schedule.models import EventTeamMember, Speaker
 from tests.factories import make_registration, make_user
 
 pytestmark = pytest.mark.django_db
@@ -238,6 +238,7 @@ def test_the_verification_mail_is_in_the_language_of_the_sign_up(client, deliver
 def test_the_admin_speaks_russian_to_a_russian_organiser(client, organiser, demo_event):
     organiser.language = "ru"
     organiser.save()
+    EventTeamMember.objects.create(event=demo_event, user=organiser)
     client.force_login(organiser)
     page = client.get(reverse("admin:schedule_talk_change", args=[demo_event.talks.first().pk]))
     html = page.content.decode()
