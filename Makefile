@@ -21,7 +21,7 @@ export UV_PYTHON_DOWNLOADS := never
 # The Russian catalogue, compiled from locale/ru/LC_MESSAGES/django.po (the .mo is not committed).
 MO := locale/ru/LC_MESSAGES/django.mo
 
-.PHONY: run test test-e2e lint format serve bench bench-rush install upgrade lock-check chromium gettext messages clean
+.PHONY: run worker test test-e2e lint format serve bench bench-rush bench-reminders install upgrade lock-check chromium gettext messages clean
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) 'uv==$(UV_VERSION)'
@@ -71,8 +71,16 @@ run: $(STAMP) $(MO)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --upcoming --teams
 	$(BIN)/python manage.py ensure_dev_admin
-	@echo "Serving Eventsite at http://$(HOST):$(PORT)/ (sign-up e-mails are printed here)"
+	@echo "Serving Eventsite at http://$(HOST):$(PORT)/ (e-mails are printed here by the worker)"
+	@# The mail worker beside the web server; Ctrl-C (or the server stopping) stops both.
+	@$(BIN)/python manage.py run_huey & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The mail worker alone (huey consumer): sends the outbox, reminders every minute.
+worker: $(STAMP) $(MO)
+	$(BIN)/python manage.py run_huey
 
 # Production-style serving: DEBUG, SECRET_KEY, DATABASE_URL, CACHE_URL... come from
 # the environment or .env (README.md, docs/deploy.md). Refuses to start while DEBUG is
@@ -93,6 +101,10 @@ serve: $(STAMP) $(MO)
 # Load test on 127.0.0.1 with gunicorn, PostgreSQL and Redis; writes bench/results/.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# 10,000 due reminders sent by one mail worker into a local SMTP sink (aiosmtpd).
+bench-reminders: $(STAMP)
+	$(BIN)/python bench/reminders.py
 
 test: $(STAMP) chromium $(MO)
 	$(BIN)/pytest

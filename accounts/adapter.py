@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from schedule import outbox
 from schedule.emails import mail_language
 from schedule.views.redirects import is_same_site_path
 
@@ -24,6 +25,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         # Verification, password reset and account notices in the person's language
-        # (allauth's own Russian catalogue covers its subjects).
-        with translation.override(mail_language(context.get("user"))):
-            super().send_mail(template_prefix, email, context)
+        # (allauth's own Russian catalogue covers its subjects), rendered now and sent
+        # by the worker (schedule/outbox.py), never inside the request.
+        user = context.get("user")
+        with translation.override(mail_language(user)):
+            message = self.render_mail(template_prefix, email, context)
+        outbox.queue_email(message, user=user if getattr(user, "pk", None) else None)

@@ -32,7 +32,13 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "timezone", "language"]
+        fields = [
+            "display_name",
+            "timezone",
+            "language",
+            "reminder_emails",
+            "announcement_emails",
+        ]
         labels = {"display_name": _("Display name")}
         help_texts = {"display_name": _("Shown to the organisers of the events you register for.")}
         widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "name"})}

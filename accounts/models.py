@@ -72,6 +72,16 @@ class User(AbstractUser):
         editable=False,
         help_text=_("Secret part of the personal calendar feed URL."),
     )
+    reminder_emails = models.BooleanField(
+        _("reminders before events"),
+        default=True,
+        help_text=_("A mail a day and a few minutes before each event you registered for."),
+    )
+    announcement_emails = models.BooleanField(
+        _("announcements from organisers"),
+        default=True,
+        help_text=_("News that organisers send to the people registered for an event."),
+    )
 
     objects = UserManager()
 

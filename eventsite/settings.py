@@ -278,3 +278,34 @@ MFA_TOTP_ISSUER = "Eventsite"
 MFA_TOTP_TOLERANCE = 1
 # Recovery codes are shown once, right after they are made; new ones replace them.
 MFA_RECOVERY_CODES_SHOW_ONCE = True
+
+# ---------------------------------------------------------------------------
+# Background jobs and outgoing mail (schedule/outbox.py, schedule/tasks.py)
+#
+# Every mail is an outbox row delivered by the huey worker (`manage.py run_huey`),
+# never inside a request. The queue is a SQLite file in the project folder unless
+# HUEY_URL (or a redis:// CACHE_URL) names a Redis server.
+INSTALLED_APPS += ["huey.contrib.djhuey"]
+# Seconds an SMTP connection may wait for the server before the attempt fails.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+HUEY_URL = env.str("HUEY_URL", default="")
+if not HUEY_URL and env.str("CACHE_URL", default="").startswith(("redis://", "rediss://")):
+    HUEY_URL = env.str("CACHE_URL")
+if HUEY_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "eventsite", "url": HUEY_URL}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "eventsite",
+        "filename": env.str("HUEY_FILE", default=str(BASE_DIR / "huey.sqlite3")),
+    }
+HUEY["immediate"] = env.bool("HUEY_IMMEDIATE", default=False)
+HUEY["utc"] = True
+HUEY["consumer"] = {
+    "workers": env.int("HUEY_WORKERS", default=2),
+    "worker_type": env.str("HUEY_WORKER_TYPE", default="thread"),
+}
+# Delivery attempts before a mail is marked failed (retry it from the admin), and how
+# long a mail may stay "sending" before a stopped worker's claim is given up.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)

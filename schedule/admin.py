@@ -18,6 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import formats, teams
+from .admin_outbox import announce
 from .admin_teams import EventScopedAdmin, EventScopedInline, TeamInline
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
 from .registration import promote_waitlisted
@@ -114,6 +115,21 @@ class EventAdminForm(LocalTimesForm):
 
     def zone_from_cleaned_data(self, cleaned):
         return get_zone(cleaned.get("timezone"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty (or absent from the form): the lead time it had, else the default.
+        for name in ("first_reminder_minutes", "second_reminder_minutes"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("first_reminder_minutes", "second_reminder_minutes"):
+            if name in self.fields and cleaned.get(name) is None and name not in self.errors:
+                value = getattr(self.instance, name)
+                cleaned[name] = Event._meta.get_field(name).default if value is None else value
+        return cleaned
 
 
 class TalkAdminForm(LocalTimesForm):
@@ -212,7 +228,7 @@ class EventAdmin(EventScopedAdmin):
     search_fields = ["name", "slug", "tagline", "festival_name", "organiser_name"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start"
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", announce]
     inlines = [RoomInline, TalkTimesInline, TeamInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "description", "is_published"]}),
@@ -239,6 +255,8 @@ class EventAdmin(EventScopedAdmin):
                     "capacity",
                     "access_reveal_minutes",
                     "questions_premoderated",
+                    "first_reminder_minutes",
+                    "second_reminder_minutes",
                 ]
             },
         ),

@@ -8,11 +8,12 @@ class ScheduleConfig(AppConfig):
     verbose_name = _("Events and schedule")
 
     def ready(self):
-        from . import versions
+        from . import changes, versions
         from .questions import admin as question_admin  # noqa: F401 - registers QuestionAdmin
         from .questions import services as question_services
         from .questions import versions as question_versions
 
         versions.connect_signals()
+        changes.connect_signals()
         question_versions.connect_signals()
         question_services.connect_signals()

@@ -9,14 +9,15 @@ and links to the log.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import EventAuditLog, EventTeamMember
+from . import outbox
+from .models import EventAuditLog, EventTeamMember, Message
 
 Action = EventAuditLog.Action
 
@@ -75,7 +76,7 @@ def owner_addresses(event):
 
 
 def mail_owners_about(entry, *, room):
-    """The one place the owners' mail is sent (an outbox can take it over here)."""
+    """The one place the owners' mail is written (to the outbox, sent by the worker)."""
     recipients = owner_addresses(entry.event)
     if not recipients:
         return 0
@@ -91,4 +92,5 @@ def mail_owners_about(entry, *, room):
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("[Eventsite] The join link of “%(room)s” changed") % {"room": room.name}
         body = render_to_string("schedule/email/join_link_changed.txt", context)
-    return send_mail(subject, body, None, recipients)
+    email = EmailMessage(subject, body, None, recipients)
+    return len(outbox.queue_email(email, kind=Message.Kind.NOTICE))

@@ -2,8 +2,9 @@
 waitlist), with the event's times in the recipient's zone and language and an .ics
 attachment.
 
-No join URL or join instructions ever go into a mail or its attachment: the
-link appears on the event page, behind the access rules. The attachment is the
+No join URL or join instructions go into these mails or their attachment: the
+link appears on the event page, behind the access rules (the reminder that
+carries it is built in ``outbox_mails.py``, after asking ``access.py``). The attachment is the
 event's public calendar, with the same UIDs as the feeds, so calendar apps
 update the entries instead of duplicating them.
 """
@@ -54,13 +55,19 @@ def mail_language(user=None, fallback: str | None = None) -> str:
     return settings.LANGUAGE_CODE
 
 
-def send_registration_confirmation(registration: Registration, *, promoted=False) -> None:
-    """Mail the confirmed person the event, its talks and a calendar file, in their language."""
+def registration_confirmation(
+    registration: Registration, *, promoted=False
+) -> EmailMultiAlternatives:
+    """The mail to a confirmed person: the event, its talks and a calendar file, in
+    their language. Written to the outbox by ``registration.py`` and built by the
+    worker (``outbox_mails.py``)."""
     with translation.override(mail_language(registration.user)):
-        _send_registration_confirmation(registration, promoted=promoted)
+        return _registration_confirmation(registration, promoted=promoted)
 
 
-def _send_registration_confirmation(registration: Registration, *, promoted: bool) -> None:
+def _registration_confirmation(
+    registration: Registration, *, promoted: bool
+) -> EmailMultiAlternatives:
     event = registration.event
     user = registration.user
     talks = list(event.talks.published().for_schedule().order_by("start", "pk"))
@@ -95,4 +102,4 @@ def _send_registration_confirmation(registration: Registration, *, promoted: boo
     )
     message.attach_alternative(html, "text/html")
     message.attach(f"{event.slug}.ics", event_calendar(event, talks), "text/calendar")
-    message.send()
+    return message

@@ -28,6 +28,8 @@ from .seo import absolute_url
 PRODID = "-//Eventsite//Eventsite schedule 1.0//EN"
 # Bump when the output of any feed changes shape, so that cached copies are rebuilt.
 FEED_FORMAT = 3
+# Calendar apps alert this long before each talk (VALARM).
+ALARM_BEFORE = dt.timedelta(minutes=10)
 FEED_CACHE_SECONDS = 24 * 60 * 60
 # How often calendar apps should poll (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 REFRESH_INTERVAL = dt.timedelta(hours=1)
@@ -109,6 +111,12 @@ def talk_vevent(talk: Talk, private: PrivateRoomDetails | None = None) -> icalen
     vevent.add("location", talk.room.name)
     vevent.add("url", absolute_url(talk.get_absolute_url()))
     vevent.add("status", "CANCELLED" if talk.is_cancelled else "CONFIRMED")
+    if not talk.is_cancelled:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", talk.title)
+        alarm.add("trigger", -ALARM_BEFORE)
+        vevent.add_component(alarm)
     if private is not None and private.join_url:
         # RFC 7986 CONFERENCE: calendar apps show it as a "join" button.
         vevent.add(

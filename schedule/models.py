@@ -180,6 +180,21 @@ class Event(models.Model):
             "organiser approves them."
         ),
     )
+    first_reminder_minutes = models.PositiveIntegerField(
+        _("first reminder (minutes before start)"),
+        default=24 * 60,
+        help_text=_(
+            "Registered people get a reminder this long before the first talk, "
+            "e.g. 1440 for a day; 0 = no such reminder."
+        ),
+    )
+    second_reminder_minutes = models.PositiveIntegerField(
+        _("second reminder (minutes before start)"),
+        default=10,
+        help_text=_(
+            "A second reminder, with the join link once it is revealed; 0 = no such reminder."
+        ),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -914,6 +929,105 @@ class EventAuditLog(models.Model):
 
     def __str__(self):
         return f"{self.event}: {self.get_action_display()} ({self.at:%Y-%m-%d %H:%M} UTC)"
+
+
+# ---------------------------------------------------------------------------
+# Outgoing mail (schedule/outbox.py delivers it)
+
+
+class MessageQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Pending mails whose time has come, oldest first."""
+        now = now or timezone.now()
+        return self.filter(state=Message.State.PENDING, send_after__lte=now).order_by(
+            "send_after", "pk"
+        )
+
+
+class Message(models.Model):
+    """One mail to one person, written in the transaction of the change that causes it.
+
+    ``key`` names the mail: person, event or talk, kind and version. A second row
+    with the same key cannot exist, so a mail written twice is sent once.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", _("Registration confirmed")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        PROMOTED = "promoted", _("Moved up from the waitlist")
+        REMINDER = "reminder", _("Reminder")
+        TIME_CHANGED = "time_changed", _("Time changed")
+        TALK_CANCELLED = "talk_cancelled", _("Talk cancelled")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        ACCOUNT = "account", _("Account (sign-up, password)")
+        NOTICE = "notice", _("Notice (speaker invite, team)")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        DROPPED = "dropped", _("Not sent: no longer applies")
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    to = models.EmailField(_("to"), help_text=_("The address when the mail was written."))
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    talk = models.ForeignKey(
+        Talk,
+        verbose_name=_("talk"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    version = models.CharField(_("version"), max_length=64, blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    send_after = models.DateTimeField(_("next attempt"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            models.Index(fields=["state", "send_after"], name="message_state_send_after"),
+            models.Index(fields=["event", "kind", "user"], name="message_event_kind_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.to}"
+
+    @staticmethod
+    def make_key(kind, *, person: str, event=None, talk=None, version="") -> str:
+        """``person``: "user:<pk>" for a user, else the address."""
+        event_part = event.pk if event is not None else "-"
+        talk_part = talk.pk if talk is not None else "-"
+        return f"{kind}:{person.lower()}:{event_part}:{talk_part}:{version}"[:255]
 
 
 # Questions (schedule/questions/)

@@ -10,8 +10,9 @@ the count, so changes made around these functions are corrected too. (SQLite has
 no row locks; it serialises writers on the whole database instead.)
 `manage.py check_places` compares the counters with the rows.
 
-Confirmation e-mails are sent after the transaction commits, never for a
-registration that was rolled back.
+Confirmation, waitlist and promotion mails are outbox rows written in the same
+transaction (``outbox.py``): never sent for a registration that was rolled back,
+and never sent inside the request.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .emails import send_registration_confirmation
+from . import outbox
 from .lock_timing import LockTimer
-from .models import Event, Registration
+from .models import Event, Message, Registration
 
 Status = Registration.Status
 UNDO_MINUTES = 10
@@ -113,8 +114,7 @@ def register(user, event: Event, *, now=None) -> RegistrationResult:
                 if not reused:
                     raise _AlreadyRegistered
                 registration.status, registration.created_at = status, registered_at
-            if status == Status.CONFIRMED:
-                _send_confirmation_on_commit(registration)
+            _queue_mail(registration)
     except (IntegrityError, _AlreadyRegistered):
         return _result(Registration.objects.get(user=user, event=event), changed=False)
     timer.finish(status)
@@ -214,7 +214,7 @@ def undo_cancel(user, event: Event, *, now=None) -> RegistrationResult:
             registration.status = Status.CONFIRMED
             Event.objects.filter(pk=event.pk).update(places_taken=F("places_taken") + 1)
             if not was_confirmed:
-                _send_confirmation_on_commit(registration, promoted=True)
+                _queue_mail(registration, promoted=True)
         else:
             registration.status = Status.WAITLISTED
             if was_confirmed:
@@ -259,13 +259,26 @@ def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
             registration.status = Status.CONFIRMED
             registration.save(update_fields=["status", "updated_at"])
             promoted.append(registration)
-            _send_confirmation_on_commit(registration, promoted=True)
+            _queue_mail(registration, promoted=True)
         event.places_taken += len(promoted)
         Event.objects.filter(pk=event.pk).update(places_taken=event.places_taken)
     return promoted
 
 
-def _send_confirmation_on_commit(registration: Registration, *, promoted=False):
-    transaction.on_commit(
-        lambda: send_registration_confirmation(registration, promoted=promoted), robust=True
+def _queue_mail(registration: Registration, *, promoted=False):
+    """The confirmation, promotion or waitlist mail, written in the caller's transaction.
+
+    One per registration round: registering again after a cancellation is a new one.
+    """
+    if promoted:
+        kind = Message.Kind.PROMOTED
+    elif registration.status == Status.CONFIRMED:
+        kind = Message.Kind.CONFIRMED
+    else:
+        kind = Message.Kind.WAITLISTED
+    outbox.queue(
+        kind,
+        user=registration.user,
+        event=registration.event,
+        version=registration.created_at.isoformat(),
     )

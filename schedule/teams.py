@@ -18,6 +18,7 @@ from .models import (
     EventAuditLog,
     EventTeamMember,
     JoinClick,
+    Message,
     Question,
     QuestionVote,
     Registration,
@@ -40,6 +41,9 @@ EVENT_PATHS = {
     EventTeamMember: "event",
     Question: "talk__event",
     QuestionVote: "question__talk__event",
+    # Outbox rows of the team's events; mails about no event (sign-up, password) are
+    # for superusers only.
+    Message: "event",
 }
 
 

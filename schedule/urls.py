@@ -4,6 +4,7 @@ from . import views
 from .views import cancel as cancel_views
 from .views import share_images, site_files
 from .views import zone as zone_views
+from .views.unsubscribe import unsubscribe_view
 
 app_name = "schedule"
 
@@ -47,4 +48,5 @@ urlpatterns = [
     path("manifest.webmanifest", site_files.web_manifest, name="web-manifest"),
     # Live questions of a talk (schedule/questions/).
     path("events/<slug:slug>/talks/<slug:talk>/", include("schedule.questions.urls")),
+    path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
 ]

@@ -85,3 +85,39 @@ def staff_client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _huey_in_memory():
+    """Tasks queued by a test go to a queue of its own, in memory, and are not run
+    (a test that wants them run says so: ``huey_immediate`` or ``deliver_outbox``)."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    storage, immediate = HUEY.storage, HUEY.immediate
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield HUEY
+    HUEY.storage, HUEY._immediate = storage, immediate
+
+
+@pytest.fixture
+def huey_immediate(_huey_in_memory):
+    """Queued tasks run at once, in the test's thread."""
+    _huey_in_memory.immediate = True
+    yield _huey_in_memory
+    _huey_in_memory.immediate = False
+
+
+@pytest.fixture
+def deliver_outbox(db):
+    """``deliver_outbox()`` sends what is due in the outbox, as the worker does, and
+    returns ``mail.outbox`` (the test mail backend)."""
+    from django.core import mail
+
+    from schedule import outbox
+
+    def deliver(now=None):
+        outbox.deliver_all_due(now)
+        return mail.outbox
+
+    return deliver

@@ -57,7 +57,9 @@ def test_pages_link_to_the_host_and_port_they_were_reached_on(client, demo_event
 
 
 @pytest.mark.django_db
-def test_mails_made_outside_a_request_use_site_url(settings, django_capture_on_commit_callbacks):
+def test_mails_made_outside_a_request_use_site_url(
+    settings, django_capture_on_commit_callbacks, huey_immediate
+):
     settings.SITE_URL = "http://127.0.0.1:8400"
     event = make_event()
     with django_capture_on_commit_callbacks(execute=True):

@@ -15,7 +15,7 @@ from operator import or_
 
 from allauth.account.models import EmailAddress
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -24,8 +24,9 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from .. import outbox
 from ..emails import mail_language
-from ..models import Speaker
+from ..models import Message, Speaker
 from ..seo import absolute_url
 
 INVITE_SALT = "eventsite.speaker-invite"
@@ -203,5 +204,6 @@ def send_invite(speaker: Speaker, request=None) -> str:
     with translation.override(mail_language(speaker.user, talk_language)):
         subject = render_to_string("schedule/email/speaker_invite_subject.txt", context)
         body = render_to_string("schedule/email/speaker_invite_message.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [speaker.email])
+    email = EmailMessage(" ".join(subject.split()), body, None, [speaker.email])
+    outbox.queue_email(email, kind=Message.Kind.NOTICE)
     return url

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from schedule import outbox
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,12 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 def visible(response):
     """The response as a person sees it: status, redirect target, page text."""
     return TOKEN.sub("", response.content.decode())
+
+
+def delivered():
+    """The mails sent once the worker has delivered the outbox."""
+    outbox.deliver_all_due()
+    return mail.outbox
 
 
 def answer(path, data):
@@ -34,7 +41,7 @@ def answer(path, data):
         "next_page": visible(followed).replace(data.get("email", ""), "<email>")
         if followed
         else None,
-        "mails_to_address": [m.to for m in mail.outbox],
+        "mails_to_address": [m.to for m in delivered()],
     }
 
 

@@ -49,7 +49,9 @@ def confirmation_link(message):
     return match.group(1)
 
 
-def test_sign_up_verify_register_join(client, event, django_capture_on_commit_callbacks):
+def test_sign_up_verify_register_join(
+    client, event, django_capture_on_commit_callbacks, deliver_outbox
+):
     event_url = event.get_absolute_url()
 
     # Anonymous: the panel explains and offers sign-up that comes back here.
@@ -71,7 +73,7 @@ def test_sign_up_verify_register_join(client, event, django_capture_on_commit_ca
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert "We have sent you a mail" in page(client, response["Location"])
-    (message,) = mail.outbox
+    (message,) = deliver_outbox()
     assert message.to == ["new.person@example.com"]
     link = confirmation_link(message)
 
@@ -97,7 +99,9 @@ def test_sign_up_verify_register_join(client, event, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("schedule:event-register", args=[event.slug]))
     assert response["Location"] == event_url
-    assert [m.subject for m in mail.outbox] == ["[Eventsite] You are registered for The Meetup"]
+    assert [m.subject for m in deliver_outbox()] == [
+        "[Eventsite] You are registered for The Meetup"
+    ]
 
     # Registered and revealed: the join link and the instructions.
     response = client.get(event_url)
@@ -118,13 +122,13 @@ def test_sign_up_verify_register_join(client, event, django_capture_on_commit_ca
     assert click.room.slug == "main"
 
 
-def test_verification_on_another_device_then_sign_in_comes_back(client, event):
+def test_verification_on_another_device_then_sign_in_comes_back(client, event, deliver_outbox):
     event_url = event.get_absolute_url()
     client.post(
         "/accounts/signup/",
         {"email": "p@example.com", "password1": PASSWORD, "password2": PASSWORD, "next": event_url},
     )
-    link = confirmation_link(mail.outbox[0])
+    link = confirmation_link(deliver_outbox()[0])
     from django.test import Client
 
     other = Client()
@@ -138,11 +142,11 @@ def test_verification_on_another_device_then_sign_in_comes_back(client, event):
     assert "Register to get the invite." in page(other, event_url)
 
 
-def test_login_with_unverified_address_is_refused_and_mail_resent(client, event):
+def test_login_with_unverified_address_is_refused_and_mail_resent(client, event, deliver_outbox):
     make_user("slow@example.com", verified=False)
     response = client.post("/accounts/login/", {"login": "slow@example.com", "password": PASSWORD})
     assert response["Location"] == reverse("account_email_verification_sent")
-    assert len(mail.outbox) == 1
+    assert len(deliver_outbox()) == 1
     assert "_auth_user_id" not in client.session
     assert "Register to get the invite" in page(client, event.get_absolute_url())
 
@@ -243,11 +247,11 @@ def test_join_room_without_link_explains(client, event):
 # --- the other account flows ----------------------------------------------------
 
 
-def test_password_reset_by_mail(client):
+def test_password_reset_by_mail(client, deliver_outbox):
     make_user("forgetful@example.com")
     response = client.post("/accounts/password/reset/", {"email": "forgetful@example.com"})
     assert response["Location"] == "/accounts/password/reset/done/"
-    (message,) = mail.outbox
+    (message,) = deliver_outbox()
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", message.body)
     response = client.get(link.group(1))
     assert response.status_code == 302  # allauth moves the key into the session
@@ -264,7 +268,7 @@ def test_password_reset_by_mail(client):
     assert "_auth_user_id" in client.session
 
 
-def test_email_change_takes_effect_once_the_new_address_is_verified(client, event):
+def test_email_change_takes_effect_once_the_new_address_is_verified(client, event, deliver_outbox):
     user = make_user("old@example.com")
     make_registration(user, event)
     client.force_login(user)
@@ -276,7 +280,7 @@ def test_email_change_takes_effect_once_the_new_address_is_verified(client, even
     assert INSTRUCTIONS in page(client, event.get_absolute_url())
     html = page(client, "/accounts/email/")
     assert "new@example.com" in html and "waiting for you to follow the link" in html
-    (message,) = mail.outbox
+    (message,) = deliver_outbox()
     assert message.to == ["new@example.com"]
     response = client.post(confirmation_link(message))
     assert response.status_code == 302
@@ -294,7 +298,7 @@ def test_asking_for_the_mail_again_never_leaves_the_site(client, event):
     assert response["Location"] == "/accounts/email/"
 
 
-def test_unverified_person_can_ask_for_the_mail_again(client, event):
+def test_unverified_person_can_ask_for_the_mail_again(client, event, deliver_outbox):
     user = make_user("later@example.com", verified=False)
     client.force_login(user)
     html = page(client, event.get_absolute_url())
@@ -307,7 +311,7 @@ def test_unverified_person_can_ask_for_the_mail_again(client, event):
     )
     # Back on the event, with allauth's message.
     assert response.redirect_chain == [(event.get_absolute_url(), 302)]
-    assert [m.to for m in mail.outbox] == [["later@example.com"]]
+    assert [m.to for m in deliver_outbox()] == [["later@example.com"]]
     assert "Confirmation email sent to later@example.com." in response.content.decode()
-    client.post(confirmation_link(mail.outbox[0]))
+    client.post(confirmation_link(deliver_outbox()[0]))
     assert "Register to get the invite." in page(client, event.get_absolute_url())

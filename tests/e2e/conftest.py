@@ -112,3 +112,10 @@ def signed_in_page(new_page, live_server, user):
     page = new_page()
     sign_in(page, user, live_server.url)
     return page
+
+
+@pytest.fixture(autouse=True)
+def _mail_worker_at_once(huey_immediate):
+    """The journeys read the mails they cause: the worker's jobs run at once (huey's
+    immediate mode), in the live server's thread, after each change commits."""
+    return huey_immediate

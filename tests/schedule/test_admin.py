@@ -264,6 +264,8 @@ def _event_form(event, day, start, end, **overrides):
         "end_0": day,
         "end_1": end,
         "access_reveal_minutes": "0",
+        "first_reminder_minutes": "1440",
+        "second_reminder_minutes": "10",
         "capacity": "",
         "rooms-TOTAL_FORMS": "0",
         "rooms-INITIAL_FORMS": "0",
@@ -329,7 +331,7 @@ def _full_event_with_waitlist():
 
 
 def test_cancelling_a_registration_in_admin_promotes_the_waitlist(
-    client, superuser, mailoutbox, django_capture_on_commit_callbacks
+    client, superuser, mailoutbox, django_capture_on_commit_callbacks, huey_immediate
 ):
     event, waiting = _full_event_with_waitlist()
     confirmed = event.registrations.get(status=Registration.Status.CONFIRMED)
@@ -381,6 +383,8 @@ def test_new_event_zone_defaults_to_the_sites_zone_then_the_organisers_last_choi
             "end_0": "2030-06-01",
             "end_1": "20:00",
             "access_reveal_minutes": "0",
+            "first_reminder_minutes": "1440",
+            "second_reminder_minutes": "10",
             "rooms-TOTAL_FORMS": "0",
             "rooms-INITIAL_FORMS": "0",
             "talks-TOTAL_FORMS": "0",

@@ -69,7 +69,7 @@ def form_data(client, url):
 
 
 def test_a_changed_join_link_is_logged_and_mailed_to_owners_without_the_link(
-    team, mailoutbox, django_capture_on_commit_callbacks
+    team, mailoutbox, django_capture_on_commit_callbacks, huey_immediate
 ):
     client = team["member_client"]
     url = reverse("admin:schedule_room_change", args=[team["room"].pk])

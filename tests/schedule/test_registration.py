@@ -20,7 +20,9 @@ from schedule.registration import (
 )
 from tests.factories import make_event, make_registration, make_room, make_talk, make_user
 
-pytestmark = pytest.mark.django_db
+# Mails are outbox rows delivered by the worker; here the worker's task runs at once
+# when the registration commits (on_commit callbacks captured and run by the tests).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("huey_immediate")]
 Status = Registration.Status
 
 
@@ -73,7 +75,10 @@ def test_register_when_full_goes_to_waitlist(soon, django_capture_on_commit_call
         result = register(make_user("b@example.com"), soon)
     assert result.registration.status == Status.WAITLISTED
     assert statuses(soon) == [("a@example.com", "confirmed"), ("b@example.com", "waitlisted")]
-    assert [m.to for m in mail.outbox] == [["a@example.com"]]
+    assert [m.to for m in mail.outbox] == [["a@example.com"], ["b@example.com"]]
+    assert "You are registered for Soon Fest" in mail.outbox[0].subject
+    assert "You are on the waitlist for Soon Fest" in mail.outbox[1].subject
+    assert "it is yours automatically" in mail.outbox[1].body
 
 
 def test_cancel_promotes_the_oldest_waitlisted_and_mails_them(
@@ -383,7 +388,9 @@ def test_capacity_holds_under_concurrent_registrations():
     assert errors == []
     assert event.registrations.confirmed().count() == 5
     assert event.registrations.waitlisted().count() == 25
-    assert len(mail.outbox) == 5
+    subjects = [m.subject for m in mail.outbox]
+    assert sum("You are registered" in subject for subject in subjects) == 5
+    assert sum("on the waitlist" in subject for subject in subjects) == 25
 
     # Cancellations promote the waitlist in the order people registered.
     waiting = list(event.registrations.waitlisted().order_by("created_at", "pk"))

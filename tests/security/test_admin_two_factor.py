@@ -84,8 +84,10 @@ def test_enrolled_staff_after_the_code_open_every_admin_url(boss):
     client.force_login(boss)
     for path in admin_paths(make_event()):
         response = client.get(path)
-        # The event log is read-only: its add page is refused, but not sent away.
-        expected = 403 if path.endswith(("/eventauditlog/add/", "/joinclick/add/")) else 200
+        # The event log and the outbox are read-only: their add pages are refused,
+        # but not sent away.
+        read_only = ("/eventauditlog/add/", "/joinclick/add/", "/message/add/")
+        expected = 403 if path.endswith(read_only) else 200
         assert response.status_code == expected, (path, response.status_code)
     assert "Run your events" in client.get("/admin/").content.decode()
 
