@@ -284,13 +284,15 @@ def test_the_number_of_rooms_takes_the_right_plural(client, upcoming_demo, rooms
     assert text in client.get(EVENT, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
 
 
-def test_the_speaker_invite_is_in_the_language_of_the_speakers_talk(client, superuser, demo_event):
+def test_the_speaker_invite_is_in_the_language_of_the_speakers_talk(
+    client, superuser, demo_event, deliver_outbox
+):
     client.force_login(superuser)  # an English-speaking organiser
     russian = Speaker.objects.get(slug="roman-kosovichev")
     english = Speaker.objects.get(slug="alexander-mordvintsev")
     for speaker in (russian, english):
         client.post(reverse("admin:schedule_speaker_send_invite", args=[speaker.pk]))
-    to_russian, to_english = mail.outbox[-2:]
+    to_russian, to_english = deliver_outbox()[-2:]
     assert to_russian.subject == "[Eventsite] Ведите свой профиль спикера, Roman Kosovichev"
     assert "Ссылка действует один раз и истекает через 7 дней" in to_russian.body
     assert "Организаторы приглашают вас" in to_russian.body
