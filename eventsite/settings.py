@@ -251,7 +251,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # A handler of its own: the worker (run_huey) then adds none, so each line once.
+        "huey": {"handlers": ["console"], "propagate": False},
+    },
 }
 
 # A bare view at /bench/baseline/ that `make bench` compares the pages with. Never
