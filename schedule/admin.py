@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import formats, teams
-from .admin_outbox import announce
+from .admin_outbox import announce, send_recording
 from .admin_teams import EventScopedAdmin, EventScopedInline, TeamInline
 from .models import Event, JoinClick, Registration, Room, Speaker, Talk, TalkSpeaker
 from .registration import promote_waitlisted
@@ -228,7 +228,7 @@ class EventAdmin(EventScopedAdmin):
     search_fields = ["name", "slug", "tagline", "festival_name", "organiser_name"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start"
-    actions = ["publish", "unpublish", announce]
+    actions = ["publish", "unpublish", announce, send_recording]
     inlines = [RoomInline, TalkTimesInline, TeamInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "description", "is_published"]}),

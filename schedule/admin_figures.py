@@ -37,6 +37,13 @@ def _csv(event, numbers: figures.Figures) -> HttpResponse:
         writer.writerow(
             ["people who opened the join link, per talk", row.label, row.value, row.extra]
         )
+    for row in numbers.mail:
+        writer.writerow(["mails sent", row.label, row.sent, ""])
+        writer.writerow(["mails pending", row.label, row.pending, ""])
+        writer.writerow(["mails failed", row.label, row.failed, ""])
+        writer.writerow(["mails not sent (no longer applied)", row.label, row.dropped, ""])
+    for row in numbers.questions:
+        writer.writerow(["questions asked, answered", row.label, row.asked, row.answered])
     writer.writerow(["confirmed registrations", "", numbers.confirmed, ""])
     writer.writerow(["confirmed who opened a join link", "", numbers.confirmed_who_joined, ""])
     writer.writerow(
@@ -60,6 +67,8 @@ def event_figures(request, pk):
         "registrations_chart": figures.column_chart(registrations),
         "status_chart": figures.bar_chart([(row.label, row.value) for row in numbers.statuses]),
         "room_chart": figures.bar_chart([(row.label, row.value) for row in numbers.rooms]),
+        "mail_chart": figures.bar_chart([(row.label, row.sent) for row in numbers.mail]),
+        "question_chart": figures.bar_chart([(row.label, row.asked) for row in numbers.questions]),
         "slot_chart": figures.bar_chart(
             [(row.label, row.value) for row in [*numbers.slots, numbers.outside_slots]]
         ),

@@ -1,5 +1,8 @@
 """The outbox in the back office, and announcements to an event's registrants."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import outbox, outbox_mails, teams
+from . import followup, outbox, outbox_mails, teams
 from .admin_teams import EventScopedAdmin
 from .models import Message
 
@@ -89,48 +92,56 @@ class MessageAdmin(EventScopedAdmin):
                 self.admin_site.admin_view(self.announce_view),
                 name="schedule_message_announce",
             ),
+            path(
+                "follow-up/<int:event_id>/",
+                self.admin_site.admin_view(self.follow_up_view),
+                name="schedule_message_follow_up",
+            ),
             *super().get_urls(),
         ]
 
     def announce_view(self, request, event_id):
+        return self.mailing_view(request, event_id, ANNOUNCEMENT)
+
+    def follow_up_view(self, request, event_id):
+        return self.mailing_view(request, event_id, FOLLOW_UP)
+
+    def mailing_view(self, request, event_id, mailing):
+        """Write a mail to an event's registrants: a form, a preview, then the outbox."""
         # Only an event of the organiser's team (the rule of schedule/teams.py).
         event = get_object_or_404(teams.events_for(request.user), pk=event_id)
         if not request.user.has_perm("schedule.change_event"):
             raise PermissionDenied
-        form = AnnouncementForm(request.POST or None)
-        recipients = announcement_recipients(event)
+        form = mailing.form(request.POST or None, event=event)
+        valid = request.method == "POST" and form.is_valid()
+        options = form.cleaned_data if valid else mailing.defaults
+        recipients = mailing.recipients(event, **options)
         preview = None
-        if request.method == "POST" and form.is_valid():
+        if valid:
             if "send" in request.POST:
-                count = send_announcement(event, **form.cleaned_data)
-                self.message_user(
-                    request,
-                    ngettext(
-                        "The announcement is on its way to %(count)d person.",
-                        "The announcement is on its way to %(count)d people.",
-                        count,
-                    )
-                    % {"count": count},
-                    messages.SUCCESS,
-                )
+                count = mailing.send(event, **options)
+                self.message_user(request, mailing.sent_message(count), messages.SUCCESS)
                 return HttpResponseRedirect(
                     reverse("admin:schedule_message_changelist")
-                    + f"?kind__exact=announcement&event__id__exact={event.pk}"
+                    + f"?kind__exact={mailing.kind}&event__id__exact={event.pk}"
                 )
-            preview = preview_announcement(event, request.user, **form.cleaned_data)
+            preview = mailing.preview(event, request.user, **options)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("Announce to the registrants of %(event)s") % {"event": event.name},
+            "title": mailing.title % {"event": event.name},
             "event": event,
             "form": form,
             "preview": preview,
             "recipient_count": len(recipients),
         }
-        return TemplateResponse(request, "admin/schedule/message/announce.html", context)
+        return TemplateResponse(request, mailing.template, context)
 
 
 class AnnouncementForm(forms.Form):
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
     subject = forms.CharField(label=_("Subject"), max_length=150)
     body = forms.CharField(
         label=_("Text"),
@@ -140,7 +151,7 @@ class AnnouncementForm(forms.Form):
     )
 
 
-def announcement_recipients(event):
+def announcement_recipients(event, **options):
     """People with an active registration who have not turned announcements off."""
     registrations = event.registrations.active().select_related("user").order_by("pk")
     return [r.user for r in registrations if getattr(r.user, "announcement_emails", True)]
@@ -192,4 +203,69 @@ def announce(modeladmin, request, queryset):
         return None
     return HttpResponseRedirect(
         reverse("admin:schedule_message_announce", args=[queryset.get().pk])
+    )
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """One kind of mail an organiser writes to an event's registrants from the admin."""
+
+    kind: str
+    form: type
+    defaults: dict
+    recipients: Callable
+    preview: Callable
+    send: Callable
+    sent_message: Callable
+    title: str
+    template: str
+
+
+ANNOUNCEMENT = Mailing(
+    kind=Message.Kind.ANNOUNCEMENT,
+    form=AnnouncementForm,
+    defaults={},
+    recipients=announcement_recipients,
+    preview=preview_announcement,
+    send=send_announcement,
+    sent_message=lambda count: (
+        ngettext(
+            "The announcement is on its way to %(count)d person.",
+            "The announcement is on its way to %(count)d people.",
+            count,
+        )
+        % {"count": count}
+    ),
+    title=_("Announce to the registrants of %(event)s"),
+    template="admin/schedule/message/announce.html",
+)
+FOLLOW_UP = Mailing(
+    kind=Message.Kind.FOLLOW_UP,
+    form=followup.FollowUpForm,
+    defaults={"audience": followup.ALL},
+    recipients=followup.recipients,
+    preview=followup.preview,
+    send=followup.send,
+    sent_message=lambda count: (
+        ngettext(
+            "The recordings are on their way to %(count)d person.",
+            "The recordings are on their way to %(count)d people.",
+            count,
+        )
+        % {"count": count}
+    ),
+    title=_("Send the recordings of %(event)s"),
+    template="admin/schedule/message/follow_up.html",
+)
+
+
+@admin.action(description=_("Send the recording…"), permissions=["change"])
+def send_recording(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        modeladmin.message_user(
+            request, _("Choose one event to send the recordings of."), messages.WARNING
+        )
+        return None
+    return HttpResponseRedirect(
+        reverse("admin:schedule_message_follow_up", args=[queryset.get().pk])
     )

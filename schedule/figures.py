@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from .models import Event, JoinClick, Registration, Talk
+from .models import Event, JoinClick, Message, Question, Registration, Talk
 from .teams import events_for
 
 # A join click up to this long before a talk starts counts for that talk.
@@ -40,6 +40,65 @@ class Row:
 
 
 @dataclass
+class MailRow:
+    label: str
+    sent: int
+    pending: int  # waiting or being sent
+    failed: int
+    dropped: int  # no longer applied when its time came
+
+
+@dataclass
+class QuestionRow:
+    label: str
+    asked: int
+    answered: int
+
+
+def _mail_rows(event) -> list[MailRow]:
+    """Outbox rows of the event per kind and state (one query); kinds with none left out."""
+    counts = defaultdict(Counter)
+    for kind, state, n in (
+        Message.objects.filter(event=event)
+        .values_list("kind", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[kind][state] = n
+    State = Message.State
+    return [
+        MailRow(
+            str(label),
+            counts[kind][State.SENT],
+            counts[kind][State.PENDING] + counts[kind][State.SENDING],
+            counts[kind][State.FAILED],
+            counts[kind][State.DROPPED],
+        )
+        for kind, label in Message.Kind.choices
+        if kind in counts
+    ]
+
+
+def _question_rows(event, talks) -> list[QuestionRow]:
+    """Questions asked and answered per published talk (one query)."""
+    counts = {
+        row["talk"]: row
+        for row in Question.objects.filter(talk__event=event)
+        .values("talk")
+        .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .order_by()
+    }
+    return [
+        QuestionRow(
+            talk.title,
+            counts.get(talk.pk, {}).get("asked", 0),
+            counts.get(talk.pk, {}).get("answered", 0),
+        )
+        for talk in talks
+    ]
+
+
+@dataclass
 class Figures:
     registrations_by_day: list[tuple[dt.date, int, int]]  # (day, new, running total)
     statuses: list[Row]
@@ -48,7 +107,17 @@ class Figures:
     outside_slots: Row
     confirmed: int
     confirmed_who_joined: int
+    mail: list[MailRow] = field(default_factory=list)  # per kind of mail, from the outbox
+    questions: list[QuestionRow] = field(default_factory=list)  # per talk
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def questions_asked(self) -> int:
+        return sum(row.asked for row in self.questions)
+
+    @property
+    def questions_answered(self) -> int:
+        return sum(row.answered for row in self.questions)
 
     @property
     def no_shows(self) -> int:
@@ -72,7 +141,7 @@ def _slot_of(talks_by_room, room_id, moment):
 
 
 def event_figures(event: Event) -> Figures:
-    """Every figure of ``event`` (six queries, whatever its size)."""
+    """Every figure of ``event`` (eight queries, whatever its size)."""
     registrations = Registration.objects.filter(event=event)
     by_day = (
         registrations.annotate(day=TruncDate("created_at", tzinfo=event.tzinfo))
@@ -135,6 +204,8 @@ def event_figures(event: Event) -> Figures:
         outside_slots=Row(_("Outside talk times"), len(slot_people[None]), slot_clicks[None]),
         confirmed=confirmed["total"],
         confirmed_who_joined=confirmed["joined"],
+        mail=_mail_rows(event),
+        questions=_question_rows(event, talks),
     )
 
 

@@ -961,6 +961,7 @@ class Message(models.Model):
         ANNOUNCEMENT = "announcement", _("Announcement")
         ACCOUNT = "account", _("Account (sign-up, password)")
         NOTICE = "notice", _("Notice (speaker invite, team)")
+        FOLLOW_UP = "follow_up", _("Recordings after the event")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -251,6 +251,33 @@ def announcement_mail(message: Message, now) -> EmailMultiAlternatives:
     )
 
 
+def follow_up(message: Message, now) -> EmailMultiAlternatives:
+    _registration(message, [Status.CONFIRMED])
+    if not unsubscribe.wants(message.user, "announcements"):
+        raise NotApplicable(_("The person turned announcements off."))
+    return follow_up_mail(message, now)
+
+
+def recorded_talks(event) -> list:
+    """The event's published talks that have a recording, in the order of the schedule."""
+    return [talk for talk in published_talks(event) if talk.recording_url]
+
+
+def follow_up_mail(message: Message, now) -> EmailMultiAlternatives:
+    """The recordings of the event, after it (also the admin's preview)."""
+    user = message.user
+    context = _schedule_context(message, now)
+    context["recorded"] = [row for row in context["talk_rows"] if row["talk"].recording_url]
+    context["unsubscribe_url"] = unsubscribe.unsubscribe_url(user, "announcements")
+    return _mail(
+        message,
+        _("Recordings of %(event)s") % {"event": message.event.name},
+        "schedule/email/follow_up.txt",
+        context,
+        headers=unsubscribe.headers(user, "announcements"),
+    )
+
+
 BUILDERS = {
     Kind.CONFIRMED: confirmed,
     Kind.PROMOTED: promoted,
@@ -259,4 +286,5 @@ BUILDERS = {
     Kind.TIME_CHANGED: time_changed,
     Kind.TALK_CANCELLED: talk_cancelled,
     Kind.ANNOUNCEMENT: announcement,
+    Kind.FOLLOW_UP: follow_up,
 }

@@ -13,7 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from schedule.figures import events_visible_to
-from schedule.models import Event, EventTeamMember, JoinClick, Registration, Room, Talk
+from schedule.models import (
+    Event,
+    EventTeamMember,
+    JoinClick,
+    Message,
+    Question,
+    Registration,
+    Room,
+    Talk,
+)
 from tests.factories import make_event, make_registration, make_room, make_talk, make_user
 
 pytestmark = pytest.mark.django_db
@@ -72,13 +81,34 @@ def rush(demo_event):
             JoinClick.objects.create(user=person, room=rooms[room], clicked_at=moment)
             made["clicks"].append((person, room, talk))
 
-    # Another event's people and clicks must not count.
+    # Mails in the outbox (kind, state) and questions (talk slug, answered).
+    kinds = ["confirmed", "reminder", "reminder", "follow_up"]
+    states = ["sent", "sent", "pending", "failed", "dropped", "sending"]
+    made["mails"] = []
+    for n, (person, _, _) in enumerate(made["registrations"]):
+        kind, state = kinds[n % len(kinds)], states[n % len(states)]
+        Message.objects.create(key=f"rush:{n}", kind=kind, state=state, user=person,
+                               to=person.email, event=demo_event)  # fmt: skip
+        made["mails"].append((kind, state))
+    made["questions"] = []
+    asked_in = ["neural-cellular-automata", "neural-cellular-automata", "side-talk"]
+    for n, (person, _, _) in enumerate(made["registrations"][:15]):
+        slug, answered = asked_in[n % len(asked_in)], n % 4 == 0
+        Question.objects.create(talk=talks[slug], author=person, text=f"Why {n}?",
+                                answered_at=msk(19, 18) if answered else None)  # fmt: skip
+        made["questions"].append((slug, answered))
+
+    # Another event's people, clicks, mails and questions must not count.
     other = make_event("other-event")
     other_room = make_room(other)
+    other_talk = make_talk(other, other_room)
     for n in range(5):
         outsider = make_user(f"outsider{n}@example.com", password=None)
         make_registration(outsider, other, created_at=msk(17, 12))
         JoinClick.objects.create(user=outsider, room=other_room, clicked_at=msk(19, 16, 10))
+        Message.objects.create(key=f"other:{n}", kind="reminder", state="sent", user=outsider,
+                               to=outsider.email, event=other)  # fmt: skip
+        Question.objects.create(talk=other_talk, author=outsider, text="Elsewhere?")
     made["talks"], made["rooms"] = talks, rooms
     return made
 
@@ -147,8 +177,31 @@ def test_figures_match_what_the_rush_made(client, superuser, rush):
         "Confirmed who opened a join link": [str(len(joined))],
         "No-show rate": [f"{no_show} %"],
     }
+    # Mails per kind and state, from what the rush put in the outbox.
+    mails = Counter(rush["mails"])
+    labels = dict(Message.Kind.choices)
+    assert table(html, "mail-heading") == {
+        str(labels[kind]): [
+            str(mails[kind, "sent"]),
+            str(mails[kind, "pending"] + mails[kind, "sending"]),
+            str(mails[kind, "failed"]),
+            str(mails[kind, "dropped"]),
+        ]
+        for kind in ("confirmed", "reminder", "follow_up")
+    }
+
+    asked = Counter(slug for slug, _ in rush["questions"])
+    answered = Counter(slug for slug, done in rush["questions"] if done)
+    shown_questions = table(html, "questions-heading")
+    for slug in ("neural-cellular-automata", "non-existent-designer", "side-talk"):
+        assert shown_questions[talks[slug].title] == [str(asked[slug]), str(answered[slug])]
+    assert shown_questions["All talks"] == [
+        str(len(rush["questions"])),
+        str(sum(answered.values())),
+    ]
+
     # Charts drawn on the server: an SVG per figure with a title, a bar per status.
-    assert html.count('role="img"') == 4
+    assert html.count('role="img"') == 6
     status_svg = html[
         html.index('id="status-chart-title"') : html.index(
             "</svg>", html.index('id="status-chart-title"')
@@ -174,6 +227,13 @@ def test_csv_has_the_same_numbers(client, superuser, rush):
     assert sum(int(v) for v, _ in by_figure["registrations per day"].values()) == 40
     assert by_figure["registrations per day"]["2020-09-18"][0] == "8"  # 00:10 MSK, 21:10 UTC
     assert by_figure["confirmed registrations"][""] == (str(statuses["confirmed"]), "")
+    mails = Counter(rush["mails"])
+    assert by_figure["mails sent"]["Reminder"] == (str(mails["reminder", "sent"]), "")
+    assert by_figure["mails failed"]["Reminder"] == (str(mails["reminder", "failed"]), "")
+    side = rush["talks"]["side-talk"].title
+    asked = sum(1 for slug, _ in rush["questions"] if slug == "side-talk")
+    answered = sum(1 for slug, done in rush["questions"] if slug == "side-talk" and done)
+    assert by_figure["questions asked, answered"][side] == (str(asked), str(answered))
 
 
 def test_figures_take_constant_queries(client, superuser, demo_event, rush):
@@ -186,8 +246,8 @@ def test_figures_take_constant_queries(client, superuser, demo_event, rush):
         client.get(url(demo_event))
     # The user (the session comes from the cache) and their second factor, the
     # admin's menu (does this user run any event), then the event, registrations per
-    # day, statuses, rooms, talks, join clicks, confirmed and joined.
-    assert len(small) == len(large) == 10, [q["sql"] for q in large.captured_queries]
+    # day, statuses, rooms, talks, join clicks, confirmed and joined, mails, questions.
+    assert len(small) == len(large) == 12, [q["sql"] for q in large.captured_queries]
 
 
 def test_anonymous_and_non_staff_are_sent_to_sign_in(client, demo_event, user):
