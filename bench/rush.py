@@ -13,8 +13,15 @@ anonymous visitors load the event page at ``--page-rate`` per second. A few user
 Afterwards it checks the database: confirmed and waitlisted counts, one registration
 per person, confirmed places handed out in the order the lock was taken, the waitlist
 in arrival order, the event's place counter against the rows. The registration code
-writes its lock wait, lock hold and mail times when ``RUSH_TIMING_LOG`` is set.
-Writes ``bench/results/rush-<UTC time>.md`` and ``.json``. gunicorn is always stopped.
+writes its lock wait, lock hold and after-commit times when ``RUSH_TIMING_LOG`` is set.
+
+Mail: every confirmation and waitlist mail is an outbox row written in the
+registration's transaction. One mail worker (``manage.py run_huey``, as ``make worker``)
+runs beside gunicorn from the start and delivers them to a local SMTP sink (aiosmtpd);
+after the load the bench waits until the sink has every mail written and reports how
+long the outbox took to drain after the last registration was answered.
+Writes ``bench/results/rush-<UTC time>.md`` and ``.json``. gunicorn and the worker are
+always stopped.
 """
 
 import argparse
@@ -29,8 +36,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+from aiosmtpd.controller import Controller
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
@@ -52,6 +62,7 @@ RUSH_CACHE_URL = "redis://127.0.0.1:6379/3"
 EVENT_SLUG = "rush"
 CSRF_TOKEN_LENGTH = 32
 GIVE_UP_S = 30
+REGISTRATION_MAILS = ("confirmed", "waitlisted", "promoted")
 
 
 def parse_args(argv=None):
@@ -63,6 +74,10 @@ def parse_args(argv=None):
     parser.add_argument("--double-clicks", type=int, default=100, help="users who POST twice")
     parser.add_argument("--in-flight", type=int, default=400, help="open connections at most")
     parser.add_argument("--port", type=int, default=8132)
+    parser.add_argument("--smtp-port", type=int, default=8133, help="the SMTP sink's port")
+    parser.add_argument(
+        "--drain-timeout", type=float, default=600, help="seconds to wait for the outbox"
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -82,7 +97,7 @@ def parse_args(argv=None):
     return args
 
 
-def rush_environment(args, timing_log, mail_dir):
+def rush_environment(args, timing_log):
     env = dict(os.environ)
     env.update(
         {
@@ -93,9 +108,11 @@ def rush_environment(args, timing_log, mail_dir):
             "CACHE_URL": RUSH_CACHE_URL,
             "SECURE_SSL_REDIRECT": "False",
             "SITE_URL": f"http://127.0.0.1:{args.port}",
-            # Mail is sent inside the request today: a file per mail, as an SMTP
-            # server on the same machine would cost at least.
-            "EMAIL_URL": f"filemail:///{mail_dir}",
+            # The worker delivers the outbox to the sink; the queue is Redis (CACHE_URL).
+            "EMAIL_URL": f"smtp://127.0.0.1:{args.smtp_port}",
+            "EMAIL_TIMEOUT": "10",
+            "HUEY_WORKERS": os.environ.get("HUEY_WORKERS", "2"),
+            "HUEY_WORKER_TYPE": os.environ.get("HUEY_WORKER_TYPE", "process"),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
             "RUSH_TIMING_LOG": str(timing_log),
@@ -225,10 +242,29 @@ class Recorder:
         self.latencies = []
         self.statuses = {}
         self.errors = []
+        self.last_answer = None
 
     def add(self, latency_ms, status):
         self.latencies.append(latency_ms)
         self.statuses[status] = self.statuses.get(status, 0) + 1
+        if status != "error":
+            self.last_answer = time.perf_counter()
+
+
+class MailSink:
+    """Counts what the worker hands to the SMTP server, and when (``perf_counter``)."""
+
+    def __init__(self):
+        self.count = 0
+        self.first = self.last = None
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += len(envelope.rcpt_tos)
+            self.last = time.perf_counter()
+            self.first = self.first or self.last
+        return "250 OK"
 
 
 async def fire(port, request, scheduled, limit, recorder, expect, on_body=None):
@@ -336,6 +372,52 @@ print("CHECK=" + json.dumps({{
 """
 
 
+def outbox_states(database_url):
+    """Registration mails in the outbox by state, e.g. {"sent": 990, "pending": 10}."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT state, count(*) FROM schedule_message WHERE kind = ANY(%s) GROUP BY state",
+            [list(REGISTRATION_MAILS)],
+        ).fetchall()
+    return dict(rows)
+
+
+def outbox_kinds(database_url):
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT kind, count(*) FROM schedule_message WHERE kind = ANY(%s) GROUP BY kind",
+            [list(REGISTRATION_MAILS)],
+        ).fetchall()
+    return dict(rows)
+
+
+def wait_for_outbox(args, sink, last_answer):
+    """Wait until no registration mail is pending or sending; returns the drain figures."""
+    at_end = outbox_states(args.database_url)
+    backlog = at_end.get("pending", 0) + at_end.get("sending", 0)
+    deadline = time.perf_counter() + args.drain_timeout
+    states = at_end
+    while time.perf_counter() < deadline:
+        states = outbox_states(args.database_url)
+        if not states.get("pending", 0) and not states.get("sending", 0):
+            break
+        time.sleep(0.5)
+    drained = not states.get("pending", 0) and not states.get("sending", 0)
+    reference = last_answer or time.perf_counter()
+    return {
+        "backlog_at_last_answer": backlog,
+        "drained": drained,
+        # From the last registration answered to the last mail the sink received.
+        "drain_s": max(0.0, (sink.last or reference) - reference),
+        "sink_count": sink.count,
+        "states": states,
+    }
+
+
 def check_database(env):
     output = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", CHECK_SCRIPT.format(slug=EVENT_SLUG)],
@@ -387,7 +469,7 @@ def read_timings(path):
         "count": len(lines),
         "wait_ms": summary([line["wait_ms"] for line in lines]),
         "hold_ms": summary([line["hold_ms"] for line in lines]),
-        "mail_ms": summary([line["mail_ms"] for line in lines if line["status"] == "confirmed"]),
+        "after_commit_ms": summary([line["after_commit_ms"] for line in lines]),
         "hold_total_s": sum(line["hold_ms"] for line in lines) / 1000,
     }
 
@@ -403,7 +485,9 @@ def places_summary(seen):
 
 
 def report(args, result, info, started):
-    reg, page, timings, db = (result[k] for k in ("registrations", "pages", "timings", "database"))
+    reg, page, timings, db, mail = (
+        result[k] for k in ("registrations", "pages", "timings", "database", "mail")
+    )
     ms = "{:.1f}".format
     expected_confirmed = min(args.places, args.users)
     ok = (
@@ -412,6 +496,9 @@ def report(args, result, info, started):
         and db["duplicates"] == 0
         and reg["errors"] == 0
         and (db["counter"] is None or db["counter"] == db["confirmed"])
+        and db["mails"] == db["confirmed"] + db["waitlisted"]
+        and mail["drained"]
+        and mail["sink_count"] == db["mails"]
     )
     title = f"Rush {started:%Y-%m-%d %H:%M} UTC" + (f": {args.label}" if args.label else "")
     lines = [
@@ -421,8 +508,9 @@ def report(args, result, info, started):
         f"places over {args.seconds:g} s ({args.users / args.seconds:.0f}/s, open loop, "
         f"latency from the scheduled send), {args.page_rate:g} anonymous event-page GETs/s "
         f"alongside; gunicorn {args.workers} sync workers, PostgreSQL and Redis on "
-        "127.0.0.1, mail sent inside the request (file backend). The machine's 2 cores "
-        "are shared with other work: figures are noisy.",
+        "127.0.0.1; mails written to the outbox in the transaction and delivered by one "
+        "worker (`manage.py run_huey`, 2 worker processes) to an SMTP sink on 127.0.0.1. "
+        "The machine's 2 cores are shared with other work: figures are noisy.",
         "",
         "| load | requests | ok | errors | p50 ms | p95 ms | p99 ms | max ms |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -441,7 +529,7 @@ def report(args, result, info, started):
     for name, key in (
         ("lock wait", "wait_ms"),
         ("lock hold (to commit)", "hold_ms"),
-        ("confirmation mail", "mail_ms"),
+        ("after the commit (wake the mail worker)", "after_commit_ms"),
     ):
         t = timings[key]
         lines.append(
@@ -451,7 +539,15 @@ def report(args, result, info, started):
     lines += [
         "",
         f"- confirmed {db['confirmed']}, waitlisted {db['waitlisted']}, rows {db['rows']}, "
-        f"people with two rows {db['duplicates']}, confirmation mails written {db['mails']}",
+        f"people with two rows {db['duplicates']}",
+        f"- outbox: {db['mails']} registration mails written "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(db['mail_kinds'].items())) or 'none'}) "
+        f"for {db['confirmed']} confirmed + {db['waitlisted']} waitlisted; the sink received "
+        f"{mail['sink_count']}; rows by state: "
+        f"{', '.join(f'{k} {v}' for k, v in sorted(mail['states'].items())) or '-'}",
+        f"- outbox drain: {mail['backlog_at_last_answer']} mails still to send when the last "
+        f"registration was answered; the last mail reached the sink {mail['drain_s']:.1f} s "
+        f"after it (drained: {mail['drained']})",
         f"- places counter {db['counter'] if db['counter'] is not None else 'n/a (no counter)'}"
         f" vs confirmed rows {db['confirmed']}",
         "- confirmed rows all inserted before waitlisted ones: "
@@ -467,7 +563,8 @@ def report(args, result, info, started):
         f"- client finished in {result['elapsed_s']:.1f} s; register error kinds: "
         f"{result['error_kinds'] or '-'}",
         f"- verdict: {'PASS' if ok else 'FAIL'} (exact capacity, one row each, 0 errors, "
-        f"counter agrees); p99 target 200 ms register, 100 ms page",
+        f"counter agrees, one mail each, outbox drained); p99 target 200 ms register, "
+        "100 ms page",
         "",
         "Machine:",
         "",
@@ -491,23 +588,39 @@ def rush(args):
     RESULTS.mkdir(parents=True, exist_ok=True)
     timing_log = RESULTS / "rush-timing.jsonl.tmp"
     timing_log.unlink(missing_ok=True)
-    mail_dir = Path(tempfile.mkdtemp(prefix="rush-mail-"))
-    env = rush_environment(args, timing_log, mail_dir)
+    env = rush_environment(args, timing_log)
     print(f"Creating {args.users} users with sessions and an event of {args.places} places...")
     data = prepare(env, args)
-    server = None
+    server = worker = None
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=args.smtp_port)
+    controller.start()
+    worker_log = Path(tempfile.mkdtemp(prefix="rush-worker-")) / "worker.log"
     try:
+        with open(worker_log, "w") as log:
+            worker = subprocess.Popen(
+                [PYTHON, "manage.py", "run_huey"], cwd=BASE_DIR, env=env, stdout=log, stderr=log
+            )
         server = start_gunicorn(env, args.workers, args.port, RESULTS / "rush-gunicorn.log.tmp")
         print(f"Rush: {args.users} registrations over {args.seconds:g} s...")
         registrations, pages, places_seen, elapsed = asyncio.run(run_load(args, data))
+        stop_gunicorn(server)
+        server = None
+        print("Waiting for the mail worker to drain the outbox...")
+        mail = wait_for_outbox(args, sink, registrations.last_answer)
     finally:
         stop_gunicorn(server)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=60)
+        controller.stop()
+    if not mail["drained"]:
+        print(f"The outbox did not drain: see {worker_log}", file=sys.stderr)
+    else:
+        shutil.rmtree(worker_log.parent, ignore_errors=True)
     database = check_database(env)
-    # Workers may share a file name (same second, same object id after the fork).
-    database["mails"] = sum(
-        path.read_bytes().count(b"\nMessage-ID: ") for path in mail_dir.iterdir()
-    )
-    shutil.rmtree(mail_dir, ignore_errors=True)
+    database["mail_kinds"] = outbox_kinds(args.database_url)
+    database["mails"] = sum(database["mail_kinds"].values())
     info = machine_info(env, load_before)
     kinds = {}
     for error in registrations.errors:
@@ -528,6 +641,7 @@ def rush(args):
         },
         "timings": read_timings(timing_log),
         "database": database,
+        "mail": mail,
         "places_seen": [n for _, n in sorted(places_seen)],
         "elapsed_s": elapsed,
         "error_kinds": ", ".join(f"{k} ×{v}" for k, v in sorted(kinds.items())),

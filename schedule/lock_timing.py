@@ -2,7 +2,9 @@
 
 Off unless ``RUSH_TIMING_LOG`` names a file: then every registration appends one
 JSON line with how long it waited for the event's lock, how long it held it
-(until the commit), and how long the confirmation mail took after the commit.
+(until the commit), and how long the rest of ``register()`` took after the commit:
+the commit callbacks, which hand the outbox row to the mail worker's queue (the mail
+itself is sent by the worker, never in the request).
 """
 
 import json
@@ -32,7 +34,7 @@ class LockTimer:
     def locked(self):
         if self.enabled:
             self._mark("locked")
-            # Runs first among the commit callbacks, before the mail is sent.
+            # Runs first among the commit callbacks, before the worker is woken.
             transaction.on_commit(lambda: self._mark("committed"))
 
     def finish(self, status):
@@ -43,7 +45,7 @@ class LockTimer:
             "status": status,
             "wait_ms": (marks["locked"] - marks["waiting"]) * 1000,
             "hold_ms": (marks["committed"] - marks["locked"]) * 1000,
-            "mail_ms": (end - marks["committed"]) * 1000,
+            "after_commit_ms": (end - marks["committed"]) * 1000,
         }
         with open(LOG_PATH, "a") as log:
             log.write(json.dumps(line) + "\n")

@@ -54,24 +54,31 @@ def test_load_is_bounded(rush_module):
 
 @pytest.mark.postgres
 def test_small_rush_on_postgresql_is_exact(rush_module):
-    """40 people for 20 places in 2 s through gunicorn: exact, one row each, no errors."""
+    """40 people for 20 places in 2 s through gunicorn: exact, one row each, no errors,
+    and the worker delivers one mail each (20 confirmations, 20 waitlist mails) to the sink."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("needs PostgreSQL and Redis: DATABASE_URL=postgres://root@127.0.0.1:5432/<db>")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        smtp_port = probe.getsockname()[1]
     server = os.environ["DATABASE_URL"].rpartition("/")[0]
     args = rush_module.parse_args(
         ["--users", "40", "--places", "20", "--seconds", "2", "--page-rate", "5"]
         + ["--double-clicks", "5", "--workers", "2", "--port", str(port), "--no-save"]
-        + ["--database-url", f"{server}/eventsite_rush_test"]
+        + ["--database-url", f"{server}/eventsite_rush_test", "--smtp-port", str(smtp_port)]
     )
     result, ok = rush_module.rush(args)
     database = result["database"]
     assert (database["confirmed"], database["waitlisted"], database["rows"]) == (20, 20, 40)
     assert database["duplicates"] == 0
     assert database["confirmed_before_waitlisted"] is True
-    assert database["mails"] == 20
+    assert database["mail_kinds"] == {"confirmed": 20, "waitlisted": 20}
+    assert result["mail"]["drained"] is True
+    assert result["mail"]["sink_count"] == 40
+    assert result["mail"]["states"] == {"sent": 40}
     assert result["registrations"]["requests"] == 45
     assert result["registrations"]["errors"] == 0
     assert result["timings"]["count"] == 40
