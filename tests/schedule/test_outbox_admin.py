@@ -85,6 +85,9 @@ def test_announce_previews_counts_and_sends_through_the_outbox(admin_client, del
     html = admin_client.post(url, {**text, "preview": "1"}).content.decode()
     assert "We moved to the big hall." in html
     assert "Send to 2 people" in html
+    # The CSP refuses inline styles: the preview wraps through the admin's stylesheet.
+    assert 'class="announcement-preview mail-preview"' in html
+    assert "admin-mailing" in html and 'style="' not in html
     assert not Message.objects.exists()
 
     admin_client.post(url, {**text, "send": "1"})
